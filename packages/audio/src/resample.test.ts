@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { resample } from "./resample.js";
+import { decibels, rms, sine, toneAmplitude, zeroCrossingFrequency } from "./test-utils/signals.js";
+
+describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
+  it("keeps a 1 kHz sine's frequency and amplitude going from 44.1 kHz to 22.05 kHz", async () => {
+    const input = sine(1000, 44100, 1, 0.8);
+    const out = await resample(input, 44100, 22050);
+    expect(out.length).toBe(22050);
+    // Skip the first and last 10 ms, where the signal starts and stops abruptly.
+    const middle = out.subarray(220, 22050 - 220);
+    expect(zeroCrossingFrequency(middle, 22050)).toBeCloseTo(1000, 1);
+    expect(toneAmplitude(out.subarray(2205, 2205 + 17640), 1000, 22050)).toBeCloseTo(0.8, 3);
+  });
+
+  it("is time-aligned: a sine keeps its phase (no group delay at the output)", async () => {
+    const out = await resample(sine(1000, 44100, 0.5), 44100, 22050);
+    const expected = sine(1000, 22050, 0.5);
+    let maxError = 0;
+    for (let i = 1000; i < 10000; i++) maxError = Math.max(maxError, Math.abs(out[i]! - expected[i]!));
+    expect(maxError).toBeLessThan(1e-3);
+  });
+
+  it("removes a 15 kHz tone (above the new Nyquist) by more than 40 dB: anti-aliasing", async () => {
+    const input = sine(15000, 44100, 1, 0.8);
+    const out = await resample(input, 44100, 22050);
+    // Without a low-pass it would alias to 22050 − 15000 = 7050 Hz at full amplitude.
+    const middle = out.subarray(2205, out.length - 2205);
+    expect(decibels(rms(middle) / rms(input))).toBeLessThan(-40);
+    expect(decibels(toneAmplitude(middle, 7050, 22050) / 0.8)).toBeLessThan(-40);
+  });
+
+  it("upsamples 8 kHz to 22.05 kHz with the ceil(n · ratio) length and the tone intact", async () => {
+    const out = await resample(sine(440, 8000, 0.5, 0.5), 8000, 22050);
+    expect(out.length).toBe(Math.ceil(4000 * (22050 / 8000)));
+    expect(zeroCrossingFrequency(out.subarray(500, out.length - 500), 22050)).toBeCloseTo(440, 1);
+  });
+
+  it("returns the input itself when the rates are equal", async () => {
+    const input = sine(100, 22050, 0.1);
+    expect(await resample(input, 22050, 22050)).toBe(input);
+  });
+
+  it("flushes the filter tail: the last input samples reach the output", async () => {
+    // An impulse in the last input sample must appear near the end of the output.
+    const input = new Float32Array(44100);
+    input[44099] = 1;
+    const out = await resample(input, 44100, 22050);
+    expect(out.length).toBe(22050);
+    expect(Math.max(...out.subarray(22040).map(Math.abs))).toBeGreaterThan(0.2);
+  });
+
+  it("rejects non-integer or out-of-range rates", async () => {
+    await expect(resample(new Float32Array(10), 44100.5, 22050)).rejects.toThrow(RangeError);
+    await expect(resample(new Float32Array(10), 96000, 300)).rejects.toThrow(/ratio outside/);
+  });
+});

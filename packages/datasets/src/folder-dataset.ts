@@ -1,0 +1,129 @@
+/**
+ * The plain-folder dataset format (what {@link generateCorpus} writes, and what anyone can lay out
+ * by hand):
+ *
+ *   <dir>/labels.tsv             header + one row per clip; columns `file` and `meter` required,
+ *                                `denominator`, `beats` and any others optional
+ *   <dir>/audio/<id>.wav         paths in `file` are relative to <dir>
+ *   <dir>/annotations/<id>.beats optional Ballroom/GTZAN beat annotations
+ */
+import { access, readFile } from "node:fs/promises";
+import { basename, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { DatasetFormatError, DatasetPathError } from "./errors.js";
+
+export const LABELS_FILE = "labels.tsv";
+export const ANNOTATIONS_DIR = "annotations";
+
+export interface FolderDatasetEntry {
+  /** File name of the audio without its extension. */
+  id: string;
+  /** Absolute path of the audio file. */
+  audioPath: string;
+  meter: number;
+  denominator?: number;
+  /** Absolute path of the `.beats` file, when the clip has one. */
+  beatsPath?: string;
+  /** Every column of the clip's row, by header name, as written. */
+  labels: Record<string, string>;
+}
+
+/**
+ * Resolve a path written in a dataset file against the dataset root, refusing anything that
+ * could leave it: absolute paths, drive letters, `..` segments.
+ */
+export function resolveInsideRoot(root: string, relPath: string, source: string, line?: number): string {
+  if (relPath === "") throw new DatasetPathError(source, "empty path", line);
+  if (isAbsolute(relPath) || /^[a-zA-Z]:/.test(relPath) || relPath.startsWith("\\") || relPath.startsWith("/")) {
+    throw new DatasetPathError(source, `absolute path "${relPath}" is not allowed; paths are relative to the dataset root`, line);
+  }
+  if (relPath.split(/[\\/]/).some((segment) => segment === "..")) {
+    throw new DatasetPathError(source, `path "${relPath}" leaves the dataset root ("..")`, line);
+  }
+  const absRoot = resolve(root);
+  const full = resolve(absRoot, relPath);
+  const rel = relative(absRoot, full);
+  if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || isAbsolute(rel)) {
+    throw new DatasetPathError(source, `path "${relPath}" is outside the dataset root`, line);
+  }
+  return full;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function positiveInteger(text: string): number | undefined {
+  return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
+}
+
+/**
+ * Load a folder dataset's entries, in the order of `labels.tsv`. Throws {@link DatasetFormatError}
+ * (with `labels.tsv:line`) for malformed rows or missing audio, and {@link DatasetPathError} for
+ * paths that would leave the dataset root.
+ */
+export async function loadFolderDataset(dir: string): Promise<FolderDatasetEntry[]> {
+  const root = resolve(dir);
+  const labelsPath = join(root, LABELS_FILE);
+  let text: string;
+  try {
+    text = await readFile(labelsPath, "utf8");
+  } catch (error) {
+    throw new DatasetFormatError(labelsPath, `cannot read labels (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const lines = text.split(/\r?\n/);
+  const headerIndex = lines.findIndex((l) => l.trim() !== "");
+  if (headerIndex < 0) throw new DatasetFormatError(labelsPath, "empty labels file");
+  const header = lines[headerIndex]!.split("\t").map((h) => h.trim());
+  for (const required of ["file", "meter"]) {
+    if (!header.includes(required)) {
+      throw new DatasetFormatError(labelsPath, `header has no "${required}" column`, headerIndex + 1);
+    }
+  }
+  const entries: FolderDatasetEntry[] = [];
+  const seen = new Map<string, number>();
+  for (let i = headerIndex + 1; i < lines.length; i++) {
+    if (lines[i]!.trim() === "") continue;
+    const lineNo = i + 1;
+    const cells = lines[i]!.split("\t");
+    if (cells.length !== header.length) {
+      throw new DatasetFormatError(labelsPath, `expected ${header.length} tab-separated columns, got ${cells.length}`, lineNo);
+    }
+    const labels: Record<string, string> = {};
+    header.forEach((name, k) => {
+      labels[name] = cells[k]!.trim();
+    });
+    const file = labels.file!;
+    const audioPath = resolveInsideRoot(root, file, labelsPath, lineNo);
+    const meter = positiveInteger(labels.meter!);
+    if (meter === undefined) throw new DatasetFormatError(labelsPath, `meter "${labels.meter}" is not a positive integer`, lineNo);
+    let denominator: number | undefined;
+    if (labels.denominator !== undefined && labels.denominator !== "") {
+      denominator = positiveInteger(labels.denominator);
+      if (denominator === undefined) {
+        throw new DatasetFormatError(labelsPath, `denominator "${labels.denominator}" is not a positive integer`, lineNo);
+      }
+    }
+    const id = basename(file, extname(file));
+    const previous = seen.get(id);
+    if (previous !== undefined) throw new DatasetFormatError(labelsPath, `duplicate clip id "${id}" (first on line ${previous})`, lineNo);
+    seen.set(id, lineNo);
+    if (!(await exists(audioPath))) throw new DatasetFormatError(labelsPath, `audio file not found: ${file}`, lineNo);
+    const entry: FolderDatasetEntry = { id, audioPath, meter, labels };
+    if (denominator !== undefined) entry.denominator = denominator;
+    if (labels.beats) {
+      const beatsPath = resolveInsideRoot(root, labels.beats, labelsPath, lineNo);
+      if (!(await exists(beatsPath))) throw new DatasetFormatError(labelsPath, `beats file not found: ${labels.beats}`, lineNo);
+      entry.beatsPath = beatsPath;
+    } else {
+      const beatsPath = join(root, ANNOTATIONS_DIR, `${id}.beats`);
+      if (await exists(beatsPath)) entry.beatsPath = beatsPath;
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
