@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CorruptAudioError } from "./errors.js";
 import { type AudioData, decodeAudio } from "./load.js";
+import { parseMpegFrameHeader } from "./mpeg.js";
 import { FIXTURE_TONE, readFixture } from "./test-utils/fixtures.js";
 import { zeroCrossingFrequency } from "./test-utils/signals.js";
 
@@ -56,10 +57,10 @@ describe("truncated MP3", () => {
   });
 
   it("flags frames missing at a frame boundary via the Xing frame count", async () => {
-    // Walk frames: 128 kbit/s at 44.1 kHz is 417 or 418 bytes per frame; cut after the 10th whole frame.
+    // Cut right after the 10th whole frame (the first is the Xing/Info frame, so 9 audio frames).
     const bytes = readFixture(file);
     let offset = 0;
-    for (let frame = 0; frame < 10; frame++) offset += 144 * 128000 / 44100 + ((bytes[offset + 2]! >> 1) & 1) | 0;
+    for (let frame = 0; frame < 10; frame++) offset += parseMpegFrameHeader(bytes, offset)!.frameBytes;
     const cut = await decodeCut(file, offset);
     expect(cut.truncated).toBe(true);
     expect(cut.warnings[0]).toMatch(/^truncated: the Xing\/Info header announces \d+ frames but only 9 are present$/);
@@ -95,13 +96,14 @@ describe("truncated Ogg", () => {
   // Page layout of the Vorbis fixture: headers end at 3852, audio pages end at 8259 and 10981 (EOS).
   const vorbis = "tone-stereo-44k1.ogg";
 
-  it("Vorbis: keeps the complete audio page when the last one is cut", async () => {
+  it("Vorbis: keeps exactly the complete pages when the last one is cut", async () => {
+    const full = await decodeAudio(readFixture(vorbis), native);
     const cut = await decodeCut(vorbis, 9000);
     expect(cut.truncated).toBe(true);
     expect(cut.warnings[0]).toBe("truncated: the file ends inside Ogg page 4");
-    expect(cut.samples.length).toBeGreaterThan(8000);
-    expect(cut.samples.length).toBeLessThan(17640);
-    expect(zeroCrossingFrequency(cut.samples, 44100)).toBeCloseTo(FIXTURE_TONE.frequencyHz, 0);
+    // Page 3's granule position: the samples complete after it.
+    expect(cut.samples.length).toBe(10944);
+    expectPrefix(cut, full);
   });
 
   it("Vorbis: a stream cut exactly at a page boundary is flagged by the missing end-of-stream page", async () => {
@@ -116,13 +118,16 @@ describe("truncated Ogg", () => {
     await expect(decodeCut(vorbis, 20)).rejects.toThrow(/truncated inside its first page/);
   });
 
-  it("Opus: decodes the pages before the cut", async () => {
+  it("Opus: decodes only the complete pages before the cut (no invented concealment audio)", async () => {
     const opus = readFixture("tone-stereo-44k1.opus");
+    const full = await decodeAudio(opus, native);
     const cut = await decodeCut("tone-stereo-44k1.opus", Math.floor(opus.length * 0.6));
     expect(cut.truncated).toBe(true);
+    expect(cut.warnings[0]).toBe("truncated: the file ends inside Ogg page 5");
     expect(cut.sourceSampleRate).toBe(48000);
-    expect(cut.samples.length).toBeGreaterThan(19200 * 0.3);
-    expect(cut.samples.length).toBeLessThan(19200);
+    // Page 4 ends at granule 9600; minus the 312-sample pre-skip.
+    expect(cut.samples.length).toBe(9600 - 312);
+    expectPrefix(cut, full);
     expect(zeroCrossingFrequency(cut.samples, 48000)).toBeCloseTo(FIXTURE_TONE.frequencyHz, 0);
   });
 });

@@ -5,3 +5,14 @@ export {
   type DbnDownbeatOptions,
   decodeBeatsDownbeats,
 } from "./dbn/decode.js";
+export {
+  type BeatFMeasureOptions,
+  beatFMeasure,
+  type ContinuityOptions,
+  type ContinuityScores,
+  continuity,
+  downbeatFMeasure,
+  matchEvents,
+  onsetAlignmentF1,
+  trimBeats,
+} from "./metrics.js";
