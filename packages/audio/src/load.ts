@@ -8,6 +8,7 @@ import {
   AudioReadError,
   EmptyAudioFileError,
 } from "./errors.js";
+import { withDefaults } from "./options.js";
 import { type ResampleQuality, resample } from "./resample.js";
 import type { AudioFormat, DecodedPcm } from "./types.js";
 import { decodeWav } from "./wav.js";
@@ -70,7 +71,7 @@ export async function loadAudio(path: string, options: LoadAudioOptions = {}): P
 
 /** Same as `loadAudio` for bytes already in memory. */
 export async function decodeAudio(bytes: Uint8Array, options: DecodeAudioOptions = {}): Promise<AudioData> {
-  const { sampleRate, mono, resampleQuality } = { ...LOAD_DEFAULTS, ...options };
+  const { sampleRate, mono, resampleQuality } = withDefaults<LoadAudioOptions>(LOAD_DEFAULTS, options);
   const name = options.name ?? "<memory>";
   if (sampleRate !== null && (!Number.isInteger(sampleRate) || sampleRate <= 0))
     throw new RangeError(`sampleRate must be a positive integer or null, got ${sampleRate}`);
@@ -108,14 +109,19 @@ export function downmix(channelData: readonly Float32Array[]): Float32Array {
   if (channelData.length === 0) throw new RangeError("downmix needs at least one channel");
   if (channelData.length === 1) return channelData[0]!;
   const length = channelData[0]!.length;
-  const sum = new Float64Array(length);
-  for (const channel of channelData) {
-    if (channel.length !== length) throw new RangeError("downmix needs channels of equal length");
-    for (let i = 0; i < length; i++) sum[i]! += channel[i]!;
-  }
+  if (channelData.some((channel) => channel.length !== length)) throw new RangeError("downmix needs channels of equal length");
   const out = new Float32Array(length);
+  if (channelData.length === 2) {
+    const [left, right] = channelData as [Float32Array, Float32Array];
+    for (let i = 0; i < length; i++) out[i] = (left[i]! + right[i]!) * 0.5;
+    return out;
+  }
   const scale = 1 / channelData.length;
-  for (let i = 0; i < length; i++) out[i] = sum[i]! * scale;
+  for (let i = 0; i < length; i++) {
+    let sum = 0; // float64 accumulator, one rounding to float32 at the end
+    for (const channel of channelData) sum += channel[i]!;
+    out[i] = sum * scale;
+  }
   return out;
 }
 

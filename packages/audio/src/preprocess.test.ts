@@ -41,7 +41,9 @@ describe("butterworthHighpassSos", () => {
     ];
     const sos = butterworthHighpassSos(4, 60, SR);
     expect(sos.length).toBe(12);
-    sos.forEach((v, i) => expect(v).toBeCloseTo(scipy[i]!, 14));
+    sos.forEach((v, i) => {
+      expect(v).toBeCloseTo(scipy[i]!, 14);
+    });
   });
 
   it("matches scipy for an odd order (3rd order, 100 Hz at 8 kHz: first-order section first)", () => {
@@ -49,7 +51,9 @@ describe("butterworthHighpassSos", () => {
       0.924446561773154, -0.924446561773154, 0, 1, -0.9243904916582071, 0, 1, -2, 1, 1, -1.9185700325442732,
       0.924502631888101,
     ];
-    butterworthHighpassSos(3, 100, 8000).forEach((v, i) => expect(v).toBeCloseTo(scipy[i]!, 14));
+    butterworthHighpassSos(3, 100, 8000).forEach((v, i) => {
+      expect(v).toBeCloseTo(scipy[i]!, 14);
+    });
   });
 
   it("has the analytic Butterworth magnitude: -3 dB at 60 Hz, ≈ -38.2 dB at 20 Hz, 0 dB at 1 kHz", () => {
@@ -76,7 +80,9 @@ describe("sosFilter / highpass", () => {
       0.9779089023287132, -0.0436896632679078, -0.042711065275798, -0.04174535687113684, -0.04079245259995096,
       -0.03985226700831562, -0.03892471464240249, -0.03800971004855377,
     ];
-    sosFilter(butterworthHighpassSos(4, 60, SR), impulse).forEach((v, i) => expect(v).toBeCloseTo(scipy[i]!, 14));
+    sosFilter(butterworthHighpassSos(4, 60, SR), impulse).forEach((v, i) => {
+      expect(v).toBeCloseTo(scipy[i]!, 14);
+    });
   });
 
   it("attenuates sines by the analytic gain once the transient has died out", () => {

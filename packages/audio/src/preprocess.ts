@@ -4,6 +4,8 @@
  * scipy.signal.butter(order, cutoffHz, "highpass", fs=sampleRate, output="sos").
  */
 
+import { withDefaults } from "./options.js";
+
 export interface HighpassOptions {
   cutoffHz?: number;
   order?: number;
@@ -121,7 +123,7 @@ export function highpass(
   sampleRate: number,
   options: HighpassOptions = {},
 ): Float32Array {
-  const { cutoffHz, order } = { ...HIGHPASS_DEFAULTS, ...options };
+  const { cutoffHz, order } = withDefaults(HIGHPASS_DEFAULTS, options);
   return Float32Array.from(sosFilter(butterworthHighpassSos(order, cutoffHz, sampleRate), samples));
 }
 

@@ -36,6 +36,23 @@ describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
     expect(zeroCrossingFrequency(out.subarray(500, out.length - 500), 22050)).toBeCloseTo(440, 1);
   });
 
+  it("is seamless across the blocks it feeds libsamplerate, and complete to the end, for long inputs", async () => {
+    // 1.1 M samples: more than one 500 000-sample block and more than the wrapper's 4 MB buffer.
+    const input = sine(1000, 44100, 1_100_000 / 44100, 0.5);
+    const out = await resample(input, 44100, 22050);
+    expect(out.length).toBe(550_000);
+    const expected = sine(1000, 22050, 550_000 / 22050, 0.5);
+    let maxError = 0;
+    // Around the block boundary (input 500 000 → output 250 000) and up to the last 50 samples.
+    for (const [from, to] of [
+      [245_000, 255_000],
+      [540_000, 549_950],
+    ]) {
+      for (let i = from!; i < to!; i++) maxError = Math.max(maxError, Math.abs(out[i]! - expected[i]!));
+    }
+    expect(maxError).toBeLessThan(1e-3);
+  });
+
   it("returns the input itself when the rates are equal", async () => {
     const input = sine(100, 22050, 0.1);
     expect(await resample(input, 22050, 22050)).toBe(input);

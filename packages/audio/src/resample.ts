@@ -1,4 +1,5 @@
 import LibSampleRate from "@alexanderolsen/libsamplerate-js";
+import { withDefaults } from "./options.js";
 
 /** libsamplerate's sinc converters; "medium" is the default (see README for the measured trade-off). */
 export type ResampleQuality = "best" | "medium" | "fastest";
@@ -33,7 +34,7 @@ export async function resample(
   toRate: number,
   options: ResampleOptions = {},
 ): Promise<Float32Array> {
-  const { quality } = { ...DEFAULTS, ...options };
+  const { quality } = withDefaults(DEFAULTS, options);
   for (const [name, rate] of [["fromRate", fromRate], ["toRate", toRate]] as const) {
     if (!Number.isInteger(rate) || rate <= 0) throw new RangeError(`${name} must be a positive integer, got ${rate}`);
   }
