@@ -53,8 +53,8 @@ export {
   autocorrelate,
   normalizedAutocorrelation,
 } from "./autocorrelation.js";
-export { bpmToLag, lagToBpm, meanTempogram, TEMPOGRAM_DEFAULTS, tempogram } from "./tempogram.js";
-export type { TempogramOptions } from "./tempogram.js";
+export { bpmToLag, lagToBpm, meanTempogram, TEMPOGRAM_DEFAULTS, tempoFrequencies, tempogram } from "./tempogram.js";
+export type { Tempogram, TempogramOptions } from "./tempogram.js";
 
 export { peakPick } from "./peak-pick.js";
 export type { PeakPickOptions } from "./peak-pick.js";

@@ -33,10 +33,12 @@ describe("peakPick (librosa.util.peak_pick)", () => {
     expect(Array.from(peakPick(flat, ONSET))).toEqual([]);
   });
 
-  it("compares delta in float32", () => {
-    // mean(x[0:5]) = 0.02; 0.09 ≥ fround(0.02 + fround(0.07)) holds in float32
-    const x = Float32Array.from([0.09, 0.01, 0, 0, 0, 0]);
-    expect(Array.from(peakPick(x, ONSET))).toEqual([0]);
+  it("accepts x ≥ mean + delta inclusively, for float32 and float64 input", () => {
+    // frame 0 with delta 0.25: mean(x[0:5]) = x0/5, so x0 = 0.3125 sits exactly on the threshold
+    const options = { ...ONSET, delta: 0.25 };
+    expect(Array.from(peakPick(Float32Array.from([0.3125, 0, 0, 0, 0, 0]), options))).toEqual([0]);
+    expect(Array.from(peakPick([0.3125, 0, 0, 0, 0, 0], options))).toEqual([0]);
+    expect(Array.from(peakPick([0.3124, 0, 0, 0, 0, 0], options))).toEqual([]);
   });
 
   it("validates its windows like librosa", () => {

@@ -7,7 +7,7 @@ export interface PeakPickOptions {
   preAvg: number;
   /** Frames after n in the mean window; must be ≥ 1. */
   postAvg: number;
-  /** A peak must reach mean + delta (compared in float32, as librosa's numba kernel does). */
+  /** A peak must reach mean + delta (float32 delta for float32 input, as in librosa's numba kernel). */
   delta: number;
   /** Frames skipped after each accepted peak. */
   wait: number;
@@ -19,6 +19,9 @@ export interface PeakPickOptions {
  * x[n] = max(x[n − preMax : n + postMax]) and x[n] ≥ mean(x[n − preAvg : n + postAvg]) + delta
  * (windows clipped to the array); after a peak the next `wait` frames are skipped.
  * Non-integer window sizes are rounded up. Returns the peak indices.
+ *
+ * Arithmetic follows librosa's numba kernel for the input's dtype: for a Float32Array the window
+ * sum accumulates in float32, delta is a float32, and mean + delta is formed in float64.
  */
 export function peakPick(x: ArrayLike<number>, options: PeakPickOptions): Int32Array {
   const preMax = Math.ceil(options.preMax);
@@ -32,7 +35,8 @@ export function peakPick(x: ArrayLike<number>, options: PeakPickOptions): Int32A
   if (postMax <= 0) throw new RangeError("postMax must be positive");
   if (postAvg <= 0) throw new RangeError("postAvg must be positive");
   if (!(options.delta >= 0)) throw new RangeError("delta must be non-negative");
-  const delta = Math.fround(options.delta);
+  const float32 = x instanceof Float32Array;
+  const delta = float32 ? Math.fround(options.delta) : options.delta;
   const n = x.length;
   const peaks: number[] = [];
   if (n === 0) return new Int32Array(0);
@@ -44,13 +48,14 @@ export function peakPick(x: ArrayLike<number>, options: PeakPickOptions): Int32A
   };
   const windowMean = (lo: number, hi: number) => {
     let sum = 0;
-    for (let i = lo; i < hi; i++) sum += x[i];
-    return Math.fround(sum / (hi - lo));
+    if (float32) for (let i = lo; i < hi; i++) sum = Math.fround(sum + x[i]);
+    else for (let i = lo; i < hi; i++) sum += x[i];
+    return sum / (hi - lo);
   };
 
   let i = 0;
   const first =
-    x[0] >= windowMax(0, Math.min(postMax, n)) && x[0] >= Math.fround(windowMean(0, Math.min(postAvg, n)) + delta);
+    x[0] >= windowMax(0, Math.min(postMax, n)) && x[0] >= windowMean(0, Math.min(postAvg, n)) + delta;
   if (first) {
     peaks.push(0);
     i += wait + 1;
@@ -60,7 +65,7 @@ export function peakPick(x: ArrayLike<number>, options: PeakPickOptions): Int32A
       i += 1;
       continue;
     }
-    if (x[i] < Math.fround(windowMean(Math.max(0, i - preAvg), Math.min(i + postAvg, n)) + delta)) {
+    if (x[i] < windowMean(Math.max(0, i - preAvg), Math.min(i + postAvg, n)) + delta) {
       i += 1;
       continue;
     }

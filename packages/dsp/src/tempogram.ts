@@ -6,6 +6,10 @@ import { hannWindow } from "./window.js";
 export interface TempogramOptions {
   /** Autocorrelation window in onset frames (= number of lags). Default 384 (≈ 8.9 s at 22050/512). */
   winLength?: number;
+  /** Audio sample rate behind the onset envelope; only used for the `bpm` of each lag. Default 22050. */
+  sampleRate?: number;
+  /** Samples per onset frame; only used for the `bpm` of each lag. Default 512. */
+  hopLength?: number;
   /** Centre window t on frame t using linear-ramp padding of winLength/2. Default true. */
   center?: boolean;
   /** Divide each column by its max |value| (Infinity) or leave raw (null). Default Infinity. */
@@ -14,9 +18,17 @@ export interface TempogramOptions {
 
 export const TEMPOGRAM_DEFAULTS = {
   winLength: 384,
+  sampleRate: 22050,
+  hopLength: 512,
   center: true,
   norm: Number.POSITIVE_INFINITY,
 } as const satisfies TempogramOptions;
+
+/** A tempogram: lags (rows, in onset frames) × frames, plus the tempo of each lag row. */
+export interface Tempogram extends Matrix {
+  /** BPM of lag row ℓ, {@link lagToBpm}(ℓ, sampleRate, hopLength); row 0 is Infinity. */
+  readonly bpm: Float64Array;
+}
 
 /** numpy.pad(mode="linear_ramp", end_values=0): ramps from 0 up to the edge values, exclusive. */
 function linearRampPad(x: Float32Array, pad: number): Float64Array {
@@ -36,10 +48,10 @@ function linearRampPad(x: Float32Array, pad: number): Float64Array {
  * Autocorrelation tempogram, librosa.feature.tempogram(onset_envelope=…) (reference P4):
  * linear-ramp padding, a periodic Hann window of winLength per frame, the linear autocorrelation
  * of each windowed frame for lags 0..winLength−1 (FFT of length ≥ 2·winLength − 1), and each
- * column divided by its max (columns below float32 tiny stay unscaled). winLength × N.
- * Lag ℓ corresponds to {@link lagToBpm}(ℓ, sampleRate, hopLength).
+ * column divided by its max (columns below float32 tiny stay unscaled). winLength × N, with the
+ * BPM of every lag row in `bpm` (from sampleRate and hopLength, which do not change the values).
  */
-export function tempogram(onsetEnvelope: Float32Array, options: TempogramOptions = {}): Matrix {
+export function tempogram(onsetEnvelope: Float32Array, options: TempogramOptions = {}): Tempogram {
   const winLength = options.winLength ?? TEMPOGRAM_DEFAULTS.winLength;
   const center = options.center ?? TEMPOGRAM_DEFAULTS.center;
   const norm = options.norm === undefined ? TEMPOGRAM_DEFAULTS.norm : options.norm;
@@ -78,7 +90,9 @@ export function tempogram(onsetEnvelope: Float32Array, options: TempogramOptions
     writeColumn(out, t, spectrum, 0, winLength, norm);
     if (hasSecond) writeColumn(out, t + 1, spectrum, 1, winLength, norm);
   }
-  return out;
+  const sampleRate = options.sampleRate ?? TEMPOGRAM_DEFAULTS.sampleRate;
+  const hopLength = options.hopLength ?? TEMPOGRAM_DEFAULTS.hopLength;
+  return { ...out, bpm: tempoFrequencies(winLength, sampleRate, hopLength) };
 }
 
 /** Copy lags 0..winLength−1 from the real (part 0) or imaginary (part 1) slots, max-normalised. */
@@ -97,6 +111,13 @@ export function meanTempogram(tg: Matrix): Float32Array {
 /** BPM of an autocorrelation lag in frames: 60·sampleRate / (hopLength·lag); lag 0 → Infinity. */
 export function lagToBpm(lag: number, sampleRate: number, hopLength: number): number {
   return (60 * sampleRate) / (hopLength * lag);
+}
+
+/** BPM of lags 0..nLags−1 (librosa.tempo_frequencies); lag 0 is Infinity. */
+export function tempoFrequencies(nLags: number, sampleRate: number, hopLength: number): Float64Array {
+  const out = new Float64Array(nLags);
+  for (let l = 0; l < nLags; l++) out[l] = lagToBpm(l, sampleRate, hopLength);
+  return out;
 }
 
 /** Lag in (fractional) frames of a tempo: 60·sampleRate / (hopLength·bpm). */

@@ -1,1 +1,27 @@
-export {};
+// @tactus/onset — onset-strength envelope, onset events and global tempo estimates (librosa 0.11 semantics).
+
+export { SPECTRAL_FRONT_END_DEFAULTS, spectralFrontEnd } from "./front-end.js";
+export type { SpectralFrontEnd, SpectralFrontEndOptions } from "./front-end.js";
+
+export {
+  envelopeTimes,
+  normalizedEnvelope,
+  ONSET_STRENGTH_DEFAULTS,
+  onsetStrength,
+  onsetStrengthFromMelDb,
+} from "./envelope.js";
+export type { OnsetAggregate, OnsetEnvelope, OnsetStrengthOptions } from "./envelope.js";
+
+export { backtrackToMinima, ONSET_EVENTS_DEFAULTS, onsetEvents } from "./events.js";
+export type { OnsetEvents, OnsetEventsOptions } from "./events.js";
+
+export {
+  LIBROSA_TEMPO_CONFIDENCE,
+  librosaTempoLag,
+  TEMPO_LIBROSA_DEFAULTS,
+  TEMPO_TEMPOGRAM_DEFAULTS,
+  TEMPOGRAM_TEMPO_CONFIDENCE,
+  tempoLibrosa,
+  tempoTempogram,
+} from "./tempo.js";
+export type { BpmCandidate, TempoLibrosaOptions, TempoTempogramOptions } from "./tempo.js";

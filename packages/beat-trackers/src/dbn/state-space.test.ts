@@ -83,13 +83,23 @@ describe("buildBarModel", () => {
     expect(model.sourceHi[0]).toBeLessThan(n - 1);
   });
 
-  it("bounds every transition by the log-interval-additive envelope used for pruning", () => {
+  it("bounds every transition by the log-interval-additive envelopes used for pruning", () => {
     const n = intervals.length;
     for (let j = 0; j < n; j++) {
       for (let i = model.sourceLo[j]!; i <= model.sourceHi[j]!; i++) {
-        const bound = model.boundIntercept - Math.abs(model.boundScale[j]! - model.boundScale[i]!);
-        expect(model.logTransitionTo[j * n + i]!).toBeLessThanOrEqual(bound + 1e-12);
+        const logP = model.logTransitionTo[j * n + i]!;
+        if (i <= j) {
+          const bound = model.belowIntercept - (model.belowScale[j]! - model.belowScale[i]!);
+          expect(logP).toBeLessThanOrEqual(bound + 1e-12);
+        }
+        if (i >= j) {
+          const bound = model.aboveIntercept - (model.aboveScale[i]! - model.aboveScale[j]!);
+          expect(logP).toBeLessThanOrEqual(bound + 1e-12);
+        }
       }
     }
+    // faster sources pay at least λ per unit of log interval (|r − 1| ≥ ln r for r > 1)
+    const slope = (model.belowScale[1]! - model.belowScale[0]!) / Math.log(intervals[1]! / intervals[0]!);
+    expect(slope).toBeGreaterThanOrEqual(100);
   });
 });

@@ -114,13 +114,16 @@ export interface BarModel {
   readonly sourceLo: Int32Array;
   readonly sourceHi: Int32Array;
   /**
-   * An upper bound of the transition log probability that is additive in log-interval
-   * distance, for an exact early exit of the max over source tempi:
-   * log P(i → j) ≤ boundIntercept − |boundScale[j] − boundScale[i]| for every pair,
-   * with boundScale[i] = slope · ln(interval_i).
+   * Upper bounds of the transition log probability that are additive in log-interval
+   * distance, for an exact early exit of the max over source tempi: for a faster source
+   * (i ≤ j) log P(i → j) ≤ belowIntercept − (belowScale[j] − belowScale[i]), for a slower one
+   * (i ≥ j) log P(i → j) ≤ aboveIntercept − (aboveScale[i] − aboveScale[j]); each scale is a
+   * slope times ln(interval).
    */
-  readonly boundScale: Float64Array;
-  readonly boundIntercept: number;
+  readonly belowScale: Float64Array;
+  readonly belowIntercept: number;
+  readonly aboveScale: Float64Array;
+  readonly aboveIntercept: number;
 }
 
 export interface BarModelOptions {
@@ -170,26 +173,10 @@ export function buildBarModel(beatsPerBar: number, options: BarModelOptions): Ba
     sourceHi[j] = hi;
   }
 
-  // λ·|r − 1| ≥ λ·c·|ln r| for every non-zero pair (r = to/from), c the smallest such ratio;
-  // the intercept absorbs the row normalisation (and float rounding, by taking the max).
-  let c = 1;
-  for (let j = 0; j < numTempi; j++) {
-    for (let i = sourceLo[j]!; i <= sourceHi[j]!; i++) {
-      if (i === j) continue;
-      const r = intervals[j]! / intervals[i]!;
-      c = Math.min(c, Math.abs(r - 1) / Math.abs(Math.log(r)));
-    }
-  }
-  const slope = transitionLambda * c;
-  const boundScale = new Float64Array(numTempi);
-  for (let i = 0; i < numTempi; i++) boundScale[i] = slope * Math.log(intervals[i]!);
-  let boundIntercept = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < numTempi; j++) {
-    for (let i = sourceLo[j]!; i <= sourceHi[j]!; i++) {
-      const slack = logTransitionTo[j * numTempi + i]! + Math.abs(boundScale[j]! - boundScale[i]!);
-      boundIntercept = Math.max(boundIntercept, slack);
-    }
-  }
+  // λ·|r − 1| ≥ λ·c·|ln r| over the non-zero pairs of each side (r = to/from; c ≥ 1 when
+  // r > 1, c < 1 when r < 1); the intercepts absorb the row normalisation and float rounding.
+  const below = additiveBound(intervals, logTransitionTo, sourceLo, sourceHi, transitionLambda, "below");
+  const above = additiveBound(intervals, logTransitionTo, sourceLo, sourceHi, transitionLambda, "above");
 
   return {
     beatsPerBar,
@@ -199,7 +186,43 @@ export function buildBarModel(beatsPerBar: number, options: BarModelOptions): Ba
     logTransitionTo,
     sourceLo,
     sourceHi,
-    boundScale,
-    boundIntercept,
+    belowScale: below.scale,
+    belowIntercept: below.intercept,
+    aboveScale: above.scale,
+    aboveIntercept: above.intercept,
   };
+}
+
+/** Slope·ln(interval) and intercept of the bound for the sources on one side of each destination. */
+function additiveBound(
+  intervals: Int32Array,
+  logTransitionTo: Float64Array,
+  sourceLo: Int32Array,
+  sourceHi: Int32Array,
+  transitionLambda: number,
+  side: "below" | "above",
+): { scale: Float64Array; intercept: number } {
+  const numTempi = intervals.length;
+  const range = (j: number): [number, number] =>
+    side === "below" ? [sourceLo[j]!, j] : [j, sourceHi[j]!];
+  let c = Number.POSITIVE_INFINITY;
+  for (let j = 0; j < numTempi; j++) {
+    const [from, to] = range(j);
+    for (let i = from; i <= to; i++) {
+      if (i === j) continue;
+      const r = intervals[j]! / intervals[i]!;
+      c = Math.min(c, Math.abs(r - 1) / Math.abs(Math.log(r)));
+    }
+  }
+  if (!Number.isFinite(c)) c = 1; // no tempo changes on this side
+  const scale = new Float64Array(numTempi);
+  for (let i = 0; i < numTempi; i++) scale[i] = transitionLambda * c * Math.log(intervals[i]!);
+  let intercept = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < numTempi; j++) {
+    const [from, to] = range(j);
+    for (let i = from; i <= to; i++) {
+      intercept = Math.max(intercept, logTransitionTo[j * numTempi + i]! + Math.abs(scale[j]! - scale[i]!));
+    }
+  }
+  return { scale, intercept };
 }

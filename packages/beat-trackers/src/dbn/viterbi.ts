@@ -24,15 +24,18 @@ export interface BarPointerPath {
 
 /**
  * Exact Viterbi decoding of a bar-pointer HMM (same maximum and tie-breaking as
- * madmom's `HiddenMarkovModel.viterbi`) in O(frames · (states/λ + tempo transitions)).
+ * madmom's `HiddenMarkovModel.viterbi`) in time ∝ frames · beats · tempi (times the few
+ * source tempi the bound below cannot rule out) instead of frames · states.
  *
  * The structure makes three shortcuts exact:
  * - Each (beat, tempo) run of positions is a ring buffer: advancing every pointer
  *   by one position is a head decrement, not a copy; only the slot that held the
  *   last position is rewritten with the new first position.
  * - Scores are stored relative to a running offset that absorbs the non-beat
- *   density every state receives; only (down)beat-region slots (≈ 1/λ of them)
- *   get an explicit correction per frame.
+ *   density every state receives. Since all frames are known, a state entering a
+ *   beat is credited at once with the (down)beat densities of the frames it will
+ *   spend in the beat region: scores are exact wherever they are read (last
+ *   positions, and every position at the final frame, where credits are clipped).
  * - Back-pointers are needed only for first positions (one source tempo each);
  *   every other state has a single predecessor.
  * The max over source tempi scans outwards from the same tempo and stops once an
@@ -47,7 +50,7 @@ export function viterbiBarPointer(
   numFrames: number,
 ): BarPointerPath {
   const { beatsPerBar, intervals, beatRegion, logTransitionTo, sourceLo, sourceHi } = model;
-  const { boundScale } = model;
+  const { belowScale, aboveScale } = model;
   const numTempi = intervals.length;
   const numSegments = beatsPerBar * numTempi;
 
@@ -64,12 +67,40 @@ export function viterbiBarPointer(
   const head = new Int32Array(numSegments);
   const lastScore = new Float64Array(numSegments);
   const firstScore = new Float64Array(numSegments);
-  // boundBelow[b·T + j] = max over tempi i ≤ j of lastScore + boundScale[i];
-  // boundAbove[b·T + j] = max over i ≥ j of lastScore − boundScale[i] (see BarModel.boundScale).
+  // boundBelow[b·T + j] = max over tempi i ≤ j of lastScore + belowScale[i];
+  // boundAbove[b·T + j] = max over i ≥ j of lastScore − aboveScale[i] (see BarModel.belowScale).
   const boundBelow = new Float64Array(numSegments);
   const boundAbove = new Float64Array(numSegments);
-  // The bound only has to hold, never be tight: the margin absorbs float rounding.
-  const margin = model.boundIntercept + 1e-6;
+  // The bound only has to hold, never be tight: the margins absorb float rounding.
+  const belowMargin = model.belowIntercept + 1e-6;
+  const aboveMargin = model.aboveIntercept + 1e-6;
+  // (Down)beat densities relative to the non-beat one, and their sums over the next r frames
+  // (clipped at the last frame): the credit of a state entering a region of r positions.
+  let maxRegion = 0;
+  for (const region of beatRegion) maxRegion = Math.max(maxRegion, region);
+  const beatStay = new Float64Array(maxRegion + 1);
+  const downbeatStay = new Float64Array(maxRegion + 1);
+  const fillStay = (t: number) => {
+    let beat = 0;
+    let downbeat = 0;
+    for (let r = 1, u = t; r <= maxRegion; r++, u++) {
+      if (u < numFrames) {
+        beat += densities.beat[u]! - densities.nonBeat[u]!;
+        downbeat += densities.downbeat[u]! - densities.nonBeat[u]!;
+      }
+      beatStay[r] = beat;
+      downbeatStay[r] = downbeat;
+    }
+  };
+  // States that start inside a region (position k ≥ 1 at frame 0, in slot k − 1) are
+  // credited for the r − k region frames they have left.
+  if (numFrames > 0) fillStay(0);
+  for (let s = 0; s < numSegments; s++) {
+    const stay = s < numTempi ? downbeatStay : beatStay;
+    const region = beatRegion[s]!;
+    for (let k = 1; k < region; k++) scores[segmentStart[s]! + k - 1]! += stay[region - k]!;
+  }
+
   const backPointer =
     numTempi <= 256
       ? new Uint8Array(numFrames * numSegments)
@@ -87,12 +118,12 @@ export function viterbiBarPointer(
         head[s] = h;
         const v = scores[segmentStart[s]! + h]!;
         lastScore[s] = v;
-        below = Math.max(below, v + boundScale[j]!);
+        below = Math.max(below, v + belowScale[j]!);
         boundBelow[s] = below;
       }
       let above = Number.NEGATIVE_INFINITY;
       for (let j = numTempi - 1; j >= 0; j--) {
-        above = Math.max(above, lastScore[base + j]! - boundScale[j]!);
+        above = Math.max(above, lastScore[base + j]! - aboveScale[j]!);
         boundAbove[base + j] = above;
       }
     }
@@ -106,9 +137,10 @@ export function viterbiBarPointer(
         const row = j * numTempi;
         const lo = sourceLo[j]!;
         const hi = sourceHi[j]!;
-        // Sources i ≤ k can reach at most boundBelow[k] − scale_j + intercept; i ≥ k: boundAbove[k] + scale_j + intercept.
-        const belowShift = boundScale[j]! - margin;
-        const aboveShift = -boundScale[j]! - margin;
+        // Sources i ≤ k can reach at most boundBelow[k] − belowScale[j] + belowIntercept,
+        // sources i ≥ k at most boundAbove[k] + aboveScale[j] + aboveIntercept.
+        const belowShift = belowScale[j]! - belowMargin;
+        const aboveShift = -aboveScale[j]! - aboveMargin;
         let best = lastScore[from + j]! + logTransitionTo[row + j]!;
         let arg = j;
         // Scan the side with the higher bound first: its best source then prunes the other side.
@@ -140,25 +172,18 @@ export function viterbiBarPointer(
       }
     }
 
-    // Observation: every state gets the non-beat density through the offset,
-    // (down)beat-region slots get the difference explicitly.
-    const nonBeat = densities.nonBeat[t]!;
-    offset += nonBeat;
-    const beatExtra = densities.beat[t]! - nonBeat;
-    const downbeatExtra = densities.downbeat[t]! - nonBeat;
-    for (let s = 0; s < numSegments; s++) {
-      const start = segmentStart[s]!;
-      const interval = intervals[s % numTempi]!;
-      const h = head[s]!;
-      scores[start + h] = firstScore[s]!;
-      const extra = s < numTempi ? downbeatExtra : beatExtra;
-      const region = beatRegion[s]!;
-      const wrap = Math.min(region, interval - h);
-      for (let k = 0; k < wrap; k++) scores[start + h + k]! += extra;
-      for (let k = wrap; k < region; k++) scores[start + h + k - interval]! += extra;
+    // Observation: every state gets the non-beat density through the offset; a new first
+    // position is credited at once with its whole stay in the (down)beat region.
+    offset += densities.nonBeat[t]!;
+    fillStay(t);
+    for (let b = 0; b < beatsPerBar; b++) {
+      const stay = b === 0 ? downbeatStay : beatStay;
+      for (let j = 0, s = b * numTempi; j < numTempi; j++, s++) {
+        scores[segmentStart[s]! + head[s]!] = firstScore[s]! + stay[beatRegion[s]!]!;
+      }
     }
 
-    // Keep stored scores near zero so the bound margin stays far above float rounding.
+    // Keep stored scores near zero so the bound margins stay far above float rounding.
     if (t % RENORMALISE_FRAMES === RENORMALISE_FRAMES - 1) {
       let max = Number.NEGATIVE_INFINITY;
       for (let n = 0; n < numStates; n++) if (scores[n]! > max) max = scores[n]!;
