@@ -104,7 +104,7 @@ export const DSP_ACTIVATION_DEFAULTS: DspActivationOptions = {
   midMaxHz: 2000,
   bandWeights: [0.4, 0.35, 0.25],
   compression: 1000,
-  downbeatWeights: { bias: -6.3, accent: 3.4, lowAccent: 2.0, mid: 0.6, harmonicShort: 0.6, harmonicLong: 2.7 },
+  downbeatWeights: { bias: -4, accent: 3.4, lowAccent: 2.0, mid: 0.6, harmonicShort: 0.6, harmonicLong: 2.7 },
   harmonicWindowSec: 0.6,
   calibration: {
     baselineSec: 1.0,

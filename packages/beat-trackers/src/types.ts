@@ -23,6 +23,8 @@ export interface TrackerResult {
   confidence?: number;
   /** Bar length in beats where the tracker decides one (the DBN variants). */
   beatsPerBar?: number;
+  /** Per-bar-length scores where the tracker chooses the bar length (`dbn`: log probability per frame). */
+  barLengthScores?: Record<number, number>;
   /** Set when the tracker threw: `beats` is then empty. */
   error?: string;
 }

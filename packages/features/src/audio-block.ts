@@ -202,6 +202,11 @@ function audioBlockFromAnalysis(a: ClipAnalysis, globalTempo: () => number): Flo
   return features;
 }
 
+/** Time of a frame, (frame·hop)/sr: the reference's rounding, which decides phases that land exactly on a bar line. */
+function frameTime(a: { sampleRate: number; hopLength: number }, frame: number): number {
+  return (frame * a.hopLength) / a.sampleRate;
+}
+
 /** 60·sr/hop: frames per beat = this / bpm. */
 function framesPerMinute(a: { sampleRate: number; hopLength: number }): number {
   return (60 * a.sampleRate) / a.hopLength;
@@ -468,9 +473,8 @@ function writeA5(out: Float64Array, a: ClipAnalysis): void {
   const { offset } = subBlockRange("A5");
   const frames = a.onsetFrames;
   if (frames.length < 3) return;
-  const secPerFrame = a.hopLength / a.sampleRate;
   const intervals = new Float64Array(frames.length - 1);
-  for (let i = 1; i < frames.length; i++) intervals[i - 1] = frames[i] * secPerFrame - frames[i - 1] * secPerFrame;
+  for (let i = 1; i < frames.length; i++) intervals[i - 1] = frameTime(a, frames[i]) - frameTime(a, frames[i - 1]);
   let sum = 0;
   for (const v of intervals) sum += v;
   const mean = sum / intervals.length;
@@ -493,13 +497,12 @@ function writeA6(out: Float64Array, a: ClipAnalysis, beatSec: number): void {
   const { offset } = subBlockRange("A6");
   const frames = a.onsetFrames;
   if (frames.length < 3) return;
-  const secPerFrame = a.hopLength / a.sampleRate;
   HISTOGRAM_BAR_LENGTHS.forEach((n, b) => {
     const bar = n * beatSec;
     if (bar < 0.1) return;
     const base = offset + b * HISTOGRAM_BINS;
     for (const f of frames) {
-      const tau = f * secPerFrame;
+      const tau = frameTime(a, f);
       const pos = (tau % bar) / bar;
       const bin = Math.min(HISTOGRAM_BINS - 1, Math.floor(pos * HISTOGRAM_BINS));
       out[base + bin] += a.onsetEnvelope[f];

@@ -39,13 +39,13 @@ describe("onsetEvents", () => {
     const plain = onsetEvents(env, { backtrack: false });
     expect(Array.from(plain.frames)).toEqual([9, 29]);
     expect(Array.from(plain.peakFrames)).toEqual([9, 29]);
-    expect(Array.from(plain.strengths)).toEqual([0.5, Math.fround(0.6)]);
+    expect(Array.from(plain.strengths)).toEqual([1, Math.fround(0.8)]);
     const back = onsetEvents(env);
     expect(Array.from(back.frames)).toEqual([8, 27]);
     expect(Array.from(back.peakFrames)).toEqual([9, 29]);
     expect(back.timesSec[0]).toBeCloseTo((8 * 512) / 22050, 12);
-    // Strength is read at the peak, not at the backtracked minimum.
-    expect(Array.from(back.strengths)).toEqual([0.5, Math.fround(0.6)]);
+    // Strength is read at the top of the rise (frames 10 and 30), not at the backtracked minimum.
+    expect(Array.from(back.strengths)).toEqual([1, Math.fround(0.8)]);
   });
 
   it("applies delta on the min–max normalised envelope", () => {

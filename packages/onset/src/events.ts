@@ -14,7 +14,7 @@ export const ONSET_EVENTS_DEFAULTS = { backtrack: true, delta: 0.07 } as const s
 export interface OnsetEvents {
   /** Event times: frame·hopLength/sampleRate of `frames`. */
   readonly timesSec: Float64Array;
-  /** envelope/max(envelope) at each event's peak frame, in (0, 1]. */
+  /** envelope/max(envelope) at the top of each event's rise (see {@link onsetEvents}), in (0, 1]. */
   readonly strengths: Float32Array;
   /** The event frames (backtracked when `backtrack`). */
   readonly frames: Int32Array;
@@ -28,9 +28,11 @@ export interface OnsetEvents {
  * converted to frames at the envelope's rate: 1, 1, 4, 5, 1 at 22050/512) and delta, then
  * backtrack each peak to the preceding local minimum.
  *
- * Deviation from the reference: `strengths` are read at the peak frame, not at the backtracked
- * frame, whose value is a local minimum and carries no information about the onset (the
- * reference only uses the times downstream).
+ * With post_max = 1 the picker fires on the first rising frame that clears the local mean, so
+ * the envelope often keeps rising for a frame or two. Deviation from the reference: `strengths`
+ * are read at the top of that rise (climbing from the picked frame while the envelope does not
+ * fall), not at the backtracked frame, whose value is a local minimum and says nothing about
+ * the onset (the reference only uses the times downstream).
  */
 export function onsetEvents(env: OnsetEnvelope, options: OnsetEventsOptions = {}): OnsetEvents {
   const backtrack = options.backtrack ?? ONSET_EVENTS_DEFAULTS.backtrack;
@@ -66,7 +68,9 @@ export function onsetEvents(env: OnsetEnvelope, options: OnsetEventsOptions = {}
   const scale = max > 0 ? max : 1;
   for (let k = 0; k < frames.length; k++) {
     timesSec[k] = (frames[k] * env.hopLength) / env.sampleRate;
-    strengths[k] = x[peakFrames[k]] / scale;
+    let top = peakFrames[k];
+    while (top + 1 < n && x[top + 1] >= x[top]) top++;
+    strengths[k] = x[top] / scale;
   }
   return { timesSec, strengths, frames, peakFrames };
 }

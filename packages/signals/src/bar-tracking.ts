@@ -1,6 +1,5 @@
-import type { Beat } from "@tactus/beat-trackers";
 import type { MeterScores } from "./meters.js";
-import type { FrameSeries } from "./types.js";
+import type { BeatLike, FrameSeries } from "./types.js";
 import { keepMeterKeys } from "./util.js";
 
 export const BAR_TRACKING_SOURCE = import.meta.url;
@@ -96,7 +95,7 @@ export function barLogProbability(perBeat: ArrayLike<number>, beatsPerBar: numbe
  * lengths 9 and 11 are scored too.
  */
 export function barTrackingScores(
-  beats: readonly Beat[],
+  beats: readonly BeatLike[],
   downbeatActivation: FrameSeries,
   nonSilent: number | undefined,
   options: Partial<BarTrackingOptions> = {},

@@ -11,7 +11,7 @@ export {
   parseMeterKey,
   scoresToVector,
 } from "./meters.js";
-export type { FrameSeries, SignalDefinition, SignalInputs, SignalOutcome } from "./types.js";
+export type { BeatLike, FrameSeries, SignalDefinition, SignalInputs, SignalOutcome } from "./types.js";
 
 export {
   computeSignal,

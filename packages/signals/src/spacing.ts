@@ -1,5 +1,5 @@
-import type { Beat } from "@tactus/beat-trackers";
 import type { MeterScores } from "./meters.js";
+import type { BeatLike } from "./types.js";
 import { keepMeterKeys } from "./util.js";
 
 export const SPACING_SOURCE = import.meta.url;
@@ -21,7 +21,7 @@ export const SPACING_OCTAVE_BONUS = 0.4;
  * first appears (the reference's value when n occurs first; values can exceed 1, not normalised).
  * Fewer than two downbeats → {}.
  */
-export function downbeatSpacingScores(beats: readonly Beat[]): MeterScores {
+export function downbeatSpacingScores(beats: readonly BeatLike[]): MeterScores {
   const downbeatIndices: number[] = [];
   beats.forEach((beat, i) => {
     if (beat.isDownbeat) downbeatIndices.push(i);

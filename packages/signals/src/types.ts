@@ -1,6 +1,14 @@
-import type { Beat } from "@tactus/beat-trackers";
 import type { Matrix } from "@tactus/dsp";
 import type { MeterKey, MeterScores } from "./meters.js";
+
+/**
+ * What signals read of a tracked beat: structurally a subset of `@tactus/beat-trackers`' `Beat`
+ * ({ timeSec, isDownbeat, strength }), so tracker output and annotations both fit.
+ */
+export interface BeatLike {
+  readonly timeSec: number;
+  readonly isDownbeat: boolean;
+}
 
 /** A sampled time series: `values[i]` belongs to time `i / fps` seconds. */
 export interface FrameSeries {
@@ -16,9 +24,9 @@ export interface FrameSeries {
  */
 export interface SignalInputs {
   /** Beats of every tracker that ran, by registry name (spacing signals read their own). */
-  beatsByTracker?: Readonly<Record<string, readonly Beat[]>>;
+  beatsByTracker?: Readonly<Record<string, readonly BeatLike[]>>;
   /** The primary beat list (best onset-aligned tracker): the grid bar_tracking samples on. */
-  primaryBeats?: readonly Beat[];
+  primaryBeats?: readonly BeatLike[];
   /** Beat period in seconds (60 / consensus tempo). */
   beatIntervalSec?: number;
   /** Onset-strength envelope of the whole clip (any scale; signals normalise it). */

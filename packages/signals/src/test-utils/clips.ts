@@ -1,6 +1,6 @@
-import type { Beat } from "@tactus/beat-trackers";
 import { synthesizeClip } from "@tactus/datasets";
 import { METER_KEYS, type MeterScores } from "../meters.js";
+import type { BeatLike } from "../types.js";
 
 /** The seeded evaluation set: 10 short drum clips per meter, tempi spread over a range. */
 export const EVAL_METERS = [
@@ -16,7 +16,7 @@ export interface EvalClip {
   bpm: number;
   samples: Float32Array;
   sampleRate: number;
-  beats: Beat[];
+  beats: BeatLike[];
 }
 
 export function* evalClips(perMeter = 10, durationSec = 12): Generator<EvalClip> {
@@ -30,7 +30,7 @@ export function* evalClips(perMeter = 10, durationSec = 12): Generator<EvalClip>
         bpm,
         samples: clip.samples,
         sampleRate: clip.sampleRate,
-        beats: clip.beats.map((b) => ({ timeSec: b.timeSec, isDownbeat: b.position === 1, strength: 1 })),
+        beats: clip.beats.map((b) => ({ timeSec: b.timeSec, isDownbeat: b.position === 1 })),
       };
     }
   }
