@@ -436,7 +436,7 @@ export function movingMedian(x: Float32Array, half: number): Float32Array {
 }
 
 /** TEMP: features for fitting. */
-export function debugFeatures(samples: Float32Array, sampleRate: number, options: Partial<DspActivationOptions> = {}) {
+export function debugFeatures(samples: Float32Array, sampleRate: number, options: Partial<DspActivationOptions> = {}, beatSec = 0.5) {
   const opts = { ...DSP_ACTIVATION_DEFAULTS, ...options };
   const scale = sampleRate / REFERENCE_RATE;
   const hopLength = Math.max(1, Math.round(opts.hopLength * scale));
@@ -453,7 +453,10 @@ export function debugFeatures(samples: Float32Array, sampleRate: number, options
   const h03 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 0.3);
   const h06 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 0.6);
   const h12 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 1.2);
+  const hb1 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, beatSec);
+  const hb2 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 2 * beatSec);
+  const hb3 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 3 * beatSec);
   const accent = localAccent(onset, fps);
   const lowAcc = localAccent(flux[0]!, fps);
-  return { fps, onsetProb, low, mid, high, h03, h06, h12, accent, lowAcc };
+  return { fps, onsetProb, low, mid, high, h03, h06, h12, hb1, hb2, hb3, accent, lowAcc };
 }

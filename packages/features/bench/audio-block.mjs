@@ -3,15 +3,13 @@
 import { synthesizeClip } from "@tactus/datasets";
 import {
   chroma,
-  magnitudeSpectrogram,
   meanTempogram,
-  melSpectrogram,
   mfcc,
-  powerToDb,
   spectralContrast,
   tempogram,
 } from "@tactus/dsp";
-import { analyzeClip, audioBlock, onsetStrengthFromMelDb } from "../dist/index.js";
+import { onsetStrengthFromMelDb, spectralFrontEnd } from "@tactus/onset";
+import { analyzeClip, audioBlock } from "../dist/index.js";
 
 const runs = Number(process.argv[2] ?? 5);
 const sampleRate = 22050;
@@ -37,10 +35,9 @@ const shared = time(() => analyzeClip(samples, sampleRate));
 const analysis = analyzeClip(samples, sampleRate);
 const blockOnly = time(() => audioBlock(samples, sampleRate, { analysis }));
 const stages = {
-  "STFT |X|": () => magnitudeSpectrogram(samples),
-  "dB-mel": () => powerToDb(melSpectrogram(analysis.spectrogram, { sampleRate })),
+  "STFT + mel + dB (front end)": () => spectralFrontEnd(samples, sampleRate),
   "onset envelope": () => onsetStrengthFromMelDb(analysis.melDb),
-  "tempogram (384)": () => meanTempogram(tempogram(analysis.onsetEnvelope)),
+  "tempogram (384)": () => meanTempogram(tempogram(analysis.onset.envelope)),
   "chroma (tuning + CQT)": () => chroma(samples, { sampleRate, spectrogram: analysis.spectrogram }),
   MFCC: () => mfcc(analysis.melDb),
   "spectral contrast": () => spectralContrast(analysis.spectrogram, { sampleRate }),

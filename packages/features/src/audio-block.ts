@@ -11,18 +11,24 @@
  */
 import {
   chroma as chromaCqt,
-  magnitudeSpectrogram,
+  lagToBpm,
   type Matrix,
   meanTempogram,
-  melSpectrogram,
   mfcc,
   normalizedAutocorrelation,
-  peakPick,
-  powerToDb,
   type Spectrogram,
   spectralContrast,
   tempogram,
+  toScale,
 } from "@tactus/dsp";
+import {
+  librosaTempoLag,
+  type OnsetEnvelope,
+  onsetEvents,
+  onsetStrengthFromMelDb,
+  type SpectralFrontEnd,
+  spectralFrontEnd,
+} from "@tactus/onset";
 import {
   A1_MULTIPLE_VALUES,
   A2_BPM_VALUES,
@@ -42,13 +48,10 @@ export const AUDIO_DEFAULTS = {
   sampleRate: 22050,
   fftSize: 2048,
   hopLength: 512,
-  nMels: 128,
   /** Tempogram window (lags) of the feature tempogram. */
   tempogramLags: 384,
-  /** Tempogram window of the librosa-style global tempo estimate (8 s). */
-  tempoLags: 344,
-  /** Onset peak picking (librosa onset_detect at 22050/512). */
-  onsetPeaks: { preMax: 1, postMax: 1, preAvg: 4, postAvg: 5, delta: 0.07, wait: 1 },
+  /** Centre of librosa.feature.tempo's log-normal prior: its answer for silence is the lag nearest to it. */
+  priorBpm: 120,
   /** Tempo-candidate search in the mean tempogram: lags int(0.2·fps)..int(2·fps). */
   candidateMinSec: 0.2,
   candidateMaxSec: 2.0,
@@ -62,16 +65,6 @@ export const AUDIO_DEFAULTS = {
   windowFraction: 0.05,
 } as const;
 
-const FLOAT32_TINY = 1.1754943508222875e-38;
-
-/** A precomputed spectral front end of the clip (e.g. from `@tactus/onset`), reused instead of a new STFT. */
-export interface SpectralFrontEnd {
-  /** |STFT| or |STFT|², 2048/512 periodic Hann, centred with zero padding: 1025 × N. */
-  readonly spectrogram: Spectrogram;
-  /** power_to_db(128-band Slaney mel of |STFT|², ref 1, top_db 80): 128 × N. */
-  readonly melDb?: Matrix;
-}
-
 /** Everything the audio and SSM blocks share, computed once per prepared clip. */
 export interface ClipAnalysis {
   readonly sampleRate: number;
@@ -80,12 +73,14 @@ export interface ClipAnalysis {
   readonly durationSec: number;
   /** N = 1 + ⌊nSamples / hop⌋. */
   readonly nFrames: number;
-  /** Magnitude |STFT| (1025 × N). */
+  /** The one STFT (|X|², mel, dB-mel): `@tactus/onset` spectralFrontEnd. */
+  readonly frontEnd: SpectralFrontEnd;
+  /** The same STFT as magnitude |X| (1025 × N): flux, contrast, chroma tuning. */
   readonly spectrogram: Spectrogram;
   /** dB-mel (128 × N), the input of both the onset envelope and the MFCCs. */
   readonly melDb: Matrix;
   /** Raw (unnormalised) onset-strength envelope, librosa onset_strength (length N). */
-  readonly onsetEnvelope: Float32Array;
+  readonly onset: OnsetEnvelope;
   /** Onset frames (librosa onset_detect, no backtracking). */
   readonly onsetFrames: Int32Array;
   /** Time-averaged 384-lag tempogram of the envelope (length 384; lag ℓ ↔ 60·sr/(hop·ℓ) BPM). */
@@ -97,7 +92,7 @@ export interface ClipAnalysis {
 }
 
 export interface AnalyzeOptions {
-  /** A spectral front end already computed for this exact clip. */
+  /** `@tactus/onset` spectralFrontEnd(clip, sampleRate), already computed for this exact clip. */
   frontEnd?: SpectralFrontEnd;
 }
 
@@ -122,29 +117,36 @@ function checkClip(clip: Float32Array, sampleRate: number): void {
  * The shared intermediates of a prepared clip (see {@link prepareClip}). Throws
  * {@link ClipTooShortError} below 2 s and {@link NonFiniteSamplesError} for NaN/∞ samples.
  */
-export function analyzeClip(clip: Float32Array, sampleRate = AUDIO_DEFAULTS.sampleRate, options: AnalyzeOptions = {}): ClipAnalysis {
+export function analyzeClip(clip: Float32Array, sampleRate: number = AUDIO_DEFAULTS.sampleRate, options: AnalyzeOptions = {}): ClipAnalysis {
   checkClip(clip, sampleRate);
-  const { hopLength, fftSize, nMels } = AUDIO_DEFAULTS;
+  const { hopLength, fftSize } = AUDIO_DEFAULTS;
   const nFrames = 1 + Math.floor(clip.length / hopLength);
-  const spectrogram = options.frontEnd?.spectrogram ?? magnitudeSpectrogram(clip, { fftSize, hopLength });
-  if (spectrogram.nCols !== nFrames || spectrogram.fftSize !== fftSize || spectrogram.hopLength !== hopLength) {
+  const frontEnd = options.frontEnd ?? spectralFrontEnd(clip, sampleRate, { fftSize, hopLength });
+  const { power } = frontEnd;
+  if (
+    power.nCols !== nFrames ||
+    frontEnd.fftSize !== fftSize ||
+    frontEnd.hopLength !== hopLength ||
+    frontEnd.sampleRate !== sampleRate
+  ) {
     throw new RangeError(
-      `front-end spectrogram is ${spectrogram.nRows}×${spectrogram.nCols} (fft ${spectrogram.fftSize}, hop ${spectrogram.hopLength}); expected ${fftSize / 2 + 1}×${nFrames} (fft ${fftSize}, hop ${hopLength})`,
+      `front end is ${power.nRows}×${power.nCols} (fft ${frontEnd.fftSize}, hop ${frontEnd.hopLength}, ${frontEnd.sampleRate} Hz); expected ${fftSize / 2 + 1}×${nFrames} (fft ${fftSize}, hop ${hopLength}, ${sampleRate} Hz)`,
     );
   }
-  const melDb = options.frontEnd?.melDb ?? powerToDb(melSpectrogram(spectrogram, { sampleRate, nMels, power: 2 }));
-  const onsetEnvelope = onsetStrengthFromMelDb(melDb);
+  const spectrogram = toScale(power, "magnitude");
+  const onset = onsetStrengthFromMelDb(frontEnd.melDb, { sampleRate, hopLength, fftSize });
   return {
     sampleRate,
     hopLength,
     nSamples: clip.length,
     durationSec: clip.length / sampleRate,
     nFrames,
+    frontEnd,
     spectrogram,
-    melDb,
-    onsetEnvelope,
-    onsetFrames: detectOnsets(onsetEnvelope),
-    tempogramMean: meanTempogram(tempogram(onsetEnvelope, { winLength: AUDIO_DEFAULTS.tempogramLags })),
+    melDb: frontEnd.melDb,
+    onset,
+    onsetFrames: onsetEvents(onset, { backtrack: false }).frames,
+    tempogramMean: meanTempogram(tempogram(onset.envelope, { winLength: AUDIO_DEFAULTS.tempogramLags })),
     chroma: chromaCqt(clip, { sampleRate, hopLength, spectrogram }),
     rms: frameRms(clip, fftSize, hopLength),
   };
@@ -154,16 +156,16 @@ export function analyzeClip(clip: Float32Array, sampleRate = AUDIO_DEFAULTS.samp
  * The 1449-value audio block (Float32Array, always finite). Throws {@link ClipTooShortError}
  * below 2 s (use {@link tryAudioBlock} for a result value instead).
  */
-export function audioBlock(clip: Float32Array, sampleRate = AUDIO_DEFAULTS.sampleRate, options: AudioBlockOptions = {}): Float32Array {
+export function audioBlock(clip: Float32Array, sampleRate: number = AUDIO_DEFAULTS.sampleRate, options: AudioBlockOptions = {}): Float32Array {
   const analysis = options.analysis ?? analyzeClip(clip, sampleRate, options);
   if (analysis.nSamples !== clip.length) throw new RangeError("analysis was computed for a different clip");
-  return audioBlockFromAnalysis(analysis, () => librosaTempo(analysis.onsetEnvelope, sampleRate));
+  return audioBlockFromAnalysis(analysis, () => librosaTempo(analysis.onset));
 }
 
 export type AudioBlockResult = { ok: true; features: Float32Array; analysis: ClipAnalysis } | ClipTooShort;
 
 /** {@link audioBlock} that reports a too-short clip as a value instead of throwing. */
-export function tryAudioBlock(clip: Float32Array, sampleRate = AUDIO_DEFAULTS.sampleRate, options: AudioBlockOptions = {}): AudioBlockResult {
+export function tryAudioBlock(clip: Float32Array, sampleRate: number = AUDIO_DEFAULTS.sampleRate, options: AudioBlockOptions = {}): AudioBlockResult {
   try {
     const analysis = options.analysis ?? analyzeClip(clip, sampleRate, options);
     return { ok: true, features: audioBlock(clip, sampleRate, { ...options, analysis }), analysis };
@@ -178,7 +180,7 @@ function audioBlockFromAnalysis(a: ClipAnalysis, globalTempo: () => number): Flo
   const flux = spectralFlux(a.spectrogram);
   const chromaEnergy = columnSums(a.chroma);
   const autocorrs: Float32Array[] = [];
-  for (const signal of [a.onsetEnvelope, a.rms, flux, chromaEnergy]) {
+  for (const signal of [a.onset.envelope, a.rms, flux, chromaEnergy]) {
     const r = normalizedAutocorrelation(signal);
     if (r === null) throw new ClipTooShortError(a.durationSec, `a base signal has ${signal.length} < 10 frames`);
     autocorrs.push(r);
@@ -214,46 +216,6 @@ function framesPerMinute(a: { sampleRate: number; hopLength: number }): number {
 
 // ---------------------------------------------------------------------------------------------
 // Base signals.
-
-/**
- * librosa onset_strength from a dB-mel (reference P3): env[t] = mean_b max(0, S[b, t−2] − S[b, t−3])
- * for t ≥ 3 (lag 1 plus the n_fft/(2·hop) = 2 centring shift), env[0..2] = 0; length N.
- */
-export function onsetStrengthFromMelDb(melDb: Matrix): Float32Array {
-  const { nRows, nCols, data } = melDb;
-  const env = new Float32Array(nCols);
-  const acc = new Float64Array(nCols);
-  for (let b = 0; b < nRows; b++) {
-    const row = b * nCols;
-    for (let j = 0; j + 1 < nCols; j++) {
-      const d = data[row + j + 1] - data[row + j];
-      if (d > 0) acc[j] += d;
-    }
-  }
-  for (let t = 3; t < nCols; t++) env[t] = acc[t - 3] / nRows;
-  return env;
-}
-
-/** librosa onset_detect on a raw envelope (reference P5): normalise to [0, 1], then peak-pick. */
-export function detectOnsets(envelope: Float32Array): Int32Array {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const v of envelope) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const normalised = new Float32Array(envelope.length);
-  for (let i = 0; i < envelope.length; i++) normalised[i] = envelope[i] - min;
-  const scale = Math.fround(Math.fround(max - min) + FLOAT32_TINY);
-  let any = false;
-  for (let i = 0; i < normalised.length; i++) {
-    normalised[i] /= scale;
-    if (normalised[i] !== 0) any = true;
-    if (!Number.isFinite(normalised[i])) return new Int32Array(0);
-  }
-  if (!any) return new Int32Array(0);
-  return peakPick(normalised, AUDIO_DEFAULTS.onsetPeaks);
-}
 
 /** librosa.feature.rms(y, frame_length, hop_length), centred with zero padding; float32 per frame. */
 export function frameRms(clip: Float32Array, frameLength: number, hopLength: number): Float32Array {
@@ -343,24 +305,19 @@ function clip(x: number, lo: number, hi: number): number {
 }
 
 /**
- * librosa.feature.tempo from an onset envelope (8 s tempogram, log-normal prior around 120 BPM,
- * σ = 1 octave, tempi ≥ 320 BPM excluded): the reference's fallback second tempo.
+ * librosa.feature.tempo of an onset envelope, unrefined (the reference's fallback second tempo),
+ * from `@tactus/onset`'s lag search. Without energy librosa's score is the prior alone, so its
+ * answer is the lag nearest 120 BPM on a log scale (117.45 BPM at 22050/512).
  */
-export function librosaTempo(envelope: Float32Array, sampleRate = AUDIO_DEFAULTS.sampleRate, hopLength = AUDIO_DEFAULTS.hopLength): number {
-  const avg = meanTempogram(tempogram(envelope, { winLength: AUDIO_DEFAULTS.tempoLags }));
-  const perMinute = (60 * sampleRate) / hopLength;
-  let best = -1;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (let k = 1; k < avg.length; k++) {
-    const bpm = perMinute / k;
-    if (bpm >= 320) continue;
-    const score = Math.log1p(1e6 * avg[k]) - 0.5 * (Math.log2(bpm) - Math.log2(120)) ** 2;
-    if (score > bestScore) {
-      bestScore = score;
-      best = k;
-    }
-  }
-  return best > 0 ? perMinute / best : AUDIO_DEFAULTS.fallbackBpm;
+export function librosaTempo(onset: OnsetEnvelope): number {
+  const found = librosaTempoLag(onset, { refine: false });
+  if (found !== null) return lagToBpm(found.lag, onset.sampleRate, onset.hopLength);
+  const exact = lagToBpm(1, onset.sampleRate, onset.hopLength) / AUDIO_DEFAULTS.priorBpm; // fractional lag of 120 BPM
+  const octaves = (lag: number) =>
+    Math.abs(Math.log2(lagToBpm(lag, onset.sampleRate, onset.hopLength) / AUDIO_DEFAULTS.priorBpm));
+  const lo = Math.max(1, Math.floor(exact));
+  const lag = octaves(lo) <= octaves(lo + 1) ? lo : lo + 1;
+  return lagToBpm(lag, onset.sampleRate, onset.hopLength);
 }
 
 /**
@@ -505,7 +462,7 @@ function writeA6(out: Float64Array, a: ClipAnalysis, beatSec: number): void {
       const tau = frameTime(a, f);
       const pos = (tau % bar) / bar;
       const bin = Math.min(HISTOGRAM_BINS - 1, Math.floor(pos * HISTOGRAM_BINS));
-      out[base + bin] += a.onsetEnvelope[f];
+      out[base + bin] += a.onset.envelope[f];
     }
     maxNormalise(out, base, HISTOGRAM_BINS);
   });

@@ -119,7 +119,7 @@ describe("feature layout", () => {
   });
 
   it("freezes the rows", () => {
-    const rows = layoutRows() as { offset: number }[];
+    const rows = layoutRows() as unknown as { offset: number }[];
     expect(() => {
       rows[0].offset = 5;
     }).toThrow(TypeError);
