@@ -435,28 +435,29 @@ export function movingMedian(x: Float32Array, half: number): Float32Array {
   return out;
 }
 
-/** TEMP: features for fitting. */
-export function debugFeatures(samples: Float32Array, sampleRate: number, options: Partial<DspActivationOptions> = {}, beatSec = 0.5) {
-  const opts = { ...DSP_ACTIVATION_DEFAULTS, ...options };
-  const scale = sampleRate / REFERENCE_RATE;
-  const hopLength = Math.max(1, Math.round(opts.hopLength * scale));
-  const fftSize = nextPow2(Math.round(opts.fftSize * scale));
-  const fps = sampleRate / hopLength;
-  const spectrum = magnitudeSpectrogram(samples, { fftSize, hopLength });
-  const bands = logFilteredSpectrogram(spectrum, sampleRate, opts);
-  const flux = bandFlux(bands.log, bands.bandHz, opts);
-  const onset = weightedSum(flux, opts.bandWeights);
-  const onsetProb = calibrateActivation(onset, fps, opts.calibration);
-  const low = calibrateActivation(flux[0]!, fps, opts.calibration);
-  const mid = calibrateActivation(flux[1]!, fps, opts.calibration);
-  const high = calibrateActivation(flux[2]!, fps, opts.calibration);
-  const h03 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 0.3);
-  const h06 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 0.6);
-  const h12 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 1.2);
-  const hb1 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, beatSec);
-  const hb2 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 2 * beatSec);
-  const hb3 = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 3 * beatSec);
-  const accent = localAccent(onset, fps);
-  const lowAcc = localAccent(flux[0]!, fps);
-  return { fps, onsetProb, low, mid, high, h03, h06, h12, hb1, hb2, hb3, accent, lowAcc };
+
+/** When activations show a rhythm at all (see {@link hasRhythmicEvidence}). */
+export const EVIDENCE_GATE = {
+  /** A clear onset: a local maximum of beat + downbeat activation at least this high. */
+  minPeak: 0.15,
+  /** Fewer clear onsets than this is no rhythm (silence, one click, stationary noise). */
+  minEvents: 4,
+} as const;
+
+/**
+ * True when the activations contain at least {@link EVIDENCE_GATE}.minEvents clear onsets. The
+ * calibration measures contrast against a moving median, so silence and stationary noise stay
+ * far below `minPeak` (white noise peaks near 0.1) while music, noisy music included, has many.
+ */
+export function hasRhythmicEvidence(activations: Activations, gate = EVIDENCE_GATE): boolean {
+  const { beat, downbeat } = activations;
+  let events = 0;
+  let prev = 0;
+  for (let t = 0; t < beat.length; t++) {
+    const p = beat[t]! + downbeat[t]!;
+    const next = t + 1 < beat.length ? beat[t + 1]! + downbeat[t + 1]! : 0;
+    if (p >= gate.minPeak && p >= prev && p > next && ++events >= gate.minEvents) return true;
+    prev = p;
+  }
+  return false;
 }
