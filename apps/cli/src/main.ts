@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { registerBeatsCommand } from "./commands/beats.js";
 import { registerCacheCommands } from "./commands/cache.js";
 import { registerCorpusCommands } from "./commands/corpus.js";
 import { reportError } from "./fail.js";
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerCorpusCommands(program);
+  registerBeatsCommand(program);
   registerCacheCommands(program);
   return program;
 }

@@ -56,6 +56,11 @@ export interface DspActivationOptions {
   midMaxHz: number;
   /** Weights of the low / mid / high flux bands in the beat onset function. */
   bandWeights: readonly [number, number, number];
+  /**
+   * Delay (s) applied to the flux so its peaks sit on the onsets: the log flux of a centred
+   * window jumps as soon as an onset enters the window's leading half.
+   */
+  fluxDelaySec: number;
   /** log1p(compression · X / max X): the "log" of the log-filtered spectrogram. */
   compression: number;
   /** Logistic weights of the downbeat evidence (see {@link DownbeatWeights}). */
@@ -94,6 +99,8 @@ export interface CalibrationOptions {
   gamma: number;
   /** Largest probability emitted. */
   maxProbability: number;
+  /** Contrast relative to the baseline level ("median") or to its median absolute deviation ("mad"). */
+  dispersion: "median" | "mad";
 }
 
 export const DSP_ACTIVATION_DEFAULTS: DspActivationOptions = {
@@ -104,15 +111,17 @@ export const DSP_ACTIVATION_DEFAULTS: DspActivationOptions = {
   midMaxHz: 2000,
   bandWeights: [0.4, 0.35, 0.25],
   compression: 1000,
+  fluxDelaySec: 0.02,
   downbeatWeights: { bias: -4, accent: 3.4, lowAccent: 2.0, mid: 0.6, harmonicShort: 0.6, harmonicLong: 2.7 },
   harmonicWindowSec: 0.6,
   calibration: {
     baselineSec: 1.0,
     localMaxSec: 4.0,
-    noiseContrast: 1,
+    noiseContrast: 3,
     fullContrast: 30,
     gamma: 3,
     maxProbability: 0.9,
+    dispersion: "mad",
   },
 };
 
@@ -124,6 +133,8 @@ export interface DspActivationDetail extends Activations {
   onset: Float32Array;
   /** Per-frame downbeat evidence in [0, 1] (how bar-initial an event at that frame looks). */
   downbeatness: Float32Array;
+  /** The evidence behind `downbeatness`, one series per {@link DownbeatWeights} term. */
+  evidence: Record<Exclude<keyof DownbeatWeights, "bias">, Float32Array>;
 }
 
 /** The DSP activation model with the given parameter overrides. */
@@ -156,7 +167,7 @@ export function computeDspActivations(
 
   const spectrum = magnitudeSpectrogram(samples, { fftSize, hopLength });
   const bands = logFilteredSpectrogram(spectrum, sampleRate, opts);
-  const flux = bandFlux(bands.log, bands.bandHz, opts);
+  const flux = bandFlux(bands.log, bands.bandHz, opts).map((band) => delay(band, Math.round(opts.fluxDelaySec * fps)));
   const onset = weightedSum(flux, opts.bandWeights);
   const onsetProb = calibrateActivation(onset, fps, opts.calibration);
 
@@ -187,7 +198,7 @@ export function computeDspActivations(
     downbeat[t] = p * downbeatness[t]!;
     beat[t] = p - downbeat[t]!;
   }
-  return { beat, downbeat, fps, onset, downbeatness };
+  return { beat, downbeat, fps, onset, downbeatness, evidence };
 }
 
 function nextPow2(n: number): number {
@@ -197,7 +208,7 @@ function nextPow2(n: number): number {
 }
 
 function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return Math.min(1, Math.max(0, x));
 }
 
 /** Mel-band magnitudes, log-compressed relative to the loudest bin (so gain does not matter). */
@@ -257,6 +268,14 @@ function bandFlux(log: Matrix, bandHz: Float64Array, opts: DspActivationOptions)
     for (let t = 0; t < nCols; t++) if (band[t]! > max) max = band[t]!;
     if (max > 0) for (let t = 0; t < nCols; t++) band[t] /= max;
   }
+  return out;
+}
+
+/** x delayed by `frames` (zeros shifted in). */
+function delay(x: Float32Array, frames: number): Float32Array {
+  if (frames <= 0) return x;
+  const out = new Float32Array(x.length);
+  out.set(x.subarray(0, Math.max(0, x.length - frames)), frames);
   return out;
 }
 
@@ -363,10 +382,17 @@ export function calibrateActivation(
   if (!(globalMean > 0)) return out;
   const baseline = movingMedian(odf, Math.max(1, Math.round((options.baselineSec * fps) / 2)));
   const floor = 0.05 * globalMean;
+  const half = Math.max(1, Math.round((options.baselineSec * fps) / 2));
+  let spread = baseline;
+  if (options.dispersion === "mad") {
+    const deviation = new Float32Array(n);
+    for (let t = 0; t < n; t++) deviation[t] = Math.abs(odf[t]! - baseline[t]!);
+    spread = movingMedian(deviation, half);
+  }
   const level = new Float32Array(n);
   for (let t = 0; t < n; t++) {
     const excess = odf[t]! - baseline[t]!;
-    level[t] = excess > 0 ? Math.log1p(excess / (baseline[t]! + floor) / options.noiseContrast) : 0;
+    level[t] = excess > 0 ? Math.log1p(excess / (spread[t]! + floor) / options.noiseContrast) : 0;
   }
   const localMax = movingMax(level, Math.max(1, Math.round((options.localMaxSec * fps) / 2)));
   const minNorm = Math.log1p(options.fullContrast / options.noiseContrast);

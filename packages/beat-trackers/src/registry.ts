@@ -5,7 +5,7 @@
  */
 
 import { onsetStrength, spectralFrontEnd, type OnsetEnvelope } from "@tactus/onset";
-import { type ActivationModel, type Activations, DSP_ACTIVATIONS } from "./activations.js";
+import { type ActivationModel, type Activations, DSP_ACTIVATIONS, hasRhythmicEvidence } from "./activations.js";
 import {
   DBN_FIXED_BAR_LENGTHS,
   type DbnAllResult,
@@ -32,13 +32,26 @@ export interface DbnRunOptions extends TrackerOptions {
   activationModel?: ActivationModel;
 }
 
+/**
+ * Register a tracker. Every tracker is gated by the activations: without rhythmic evidence
+ * (silence, a lone click, stationary noise; {@link hasRhythmicEvidence}) it returns no beats
+ * instead of locking onto noise.
+ */
 function defineTracker<const N extends string>(
   entry: Omit<RegisteredTracker<N>, "run">,
 ): RegisteredTracker<N> {
+  const analyze = (samples: Float32Array, sampleRate: number, options: DbnRunOptions = {}) => {
+    const opts = options.shared ? options : { ...options, shared: createSharedInputs() };
+    // A failing activation model must not take the trackers that do not need it down with it.
+    const rhythmic = attempt(() => hasRhythmicEvidence(sharedActivations(samples, sampleRate, opts))) ?? true;
+    if (!rhythmic) return { beats: [] };
+    return entry.analyze(samples, sampleRate, opts);
+  };
   return {
     ...entry,
+    analyze,
     run(samples, sampleRate, options) {
-      const out = entry.analyze(samples, sampleRate, options);
+      const out = analyze(samples, sampleRate, options);
       return out instanceof Promise ? out.then((o) => o.beats) : out.beats;
     },
   };
@@ -67,10 +80,13 @@ export function sharedActivations(
   return cached(options.shared, `activations:${model.name}:${sampleRate}`, () => model.compute(samples, sampleRate));
 }
 
+function dbnKey(sampleRate: number, options: DbnRunOptions): string {
+  return `dbn:${(options.activationModel ?? DSP_ACTIVATIONS).name}:${sampleRate}`;
+}
+
 /** All DBN decodes of `samples`, computed once per shared cache. */
 function sharedDbn(samples: Float32Array, sampleRate: number, options: DbnRunOptions): DbnAllResult {
-  const model = options.activationModel ?? DSP_ACTIVATIONS;
-  return cached(options.shared, `dbn:${model.name}:${sampleRate}`, () =>
+  return cached(options.shared, dbnKey(sampleRate, options), () =>
     runDbnVariants(sharedActivations(samples, sampleRate, options)),
   );
 }
@@ -81,9 +97,10 @@ function dbnFixedTracker<L extends DbnFixedBarLength>(beatsPerBar: L) {
     description: `bar-pointer DBN over the beat/downbeat activations, bar length fixed to ${beatsPerBar} beats`,
     downbeats: true,
     analyze(samples: Float32Array, sampleRate: number, options: DbnRunOptions = {}): TrackerOutput {
-      // Alone, decode only this bar length; in a batch, share the decodes of every variant.
-      const beats = options.shared
-        ? sharedDbn(samples, sampleRate, options).variants[dbnVariantName(beatsPerBar)]
+      // In a batch (decodes already shared) read this variant; alone, decode only this bar length.
+      const all = options.shared?.cache.get(dbnKey(sampleRate, options)) as DbnAllResult | undefined;
+      const beats = all
+        ? all.variants[dbnVariantName(beatsPerBar)]
         : trackDbnFixed(sharedActivations(samples, sampleRate, options), beatsPerBar).beats;
       return { beats, beatsPerBar };
     },
@@ -134,6 +151,14 @@ export function getTracker(name: string): RegisteredTracker<TrackerName> {
   return tracker;
 }
 
+function attempt<T>(compute: () => T): T | undefined {
+  try {
+    return compute();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every tracker's result on one piece of audio, plus the inputs they shared. */
 export interface AllTrackersResult {
   /** One result per tracker, in registry order. */
@@ -161,17 +186,24 @@ export async function runAllTrackers(
   options: RunAllOptions = {},
 ): Promise<AllTrackersResult> {
   const shared = options.shared ?? createSharedInputs();
-  const front = spectralFrontEnd(samples, sampleRate);
-  const onsetEnvelope = onsetStrength(samples, { sampleRate, melDb: front.melDb, aggregate: "mean" });
-  if (!shared.cache.has(DP_ENVELOPE_CACHE_KEY)) {
-    shared.cache.set(
-      DP_ENVELOPE_CACHE_KEY,
-      onsetStrength(samples, { sampleRate, melDb: front.melDb, aggregate: "median" }),
-    );
-  }
   const runOptions: DbnRunOptions = { ...options, shared };
-  const activations = sharedActivations(samples, sampleRate, runOptions);
+  // Shared inputs never throw out of here: a failure surfaces as the trackers' errors instead.
+  const onsetEnvelope = attempt(() => {
+    const front = spectralFrontEnd(samples, sampleRate);
+    if (!shared.cache.has(DP_ENVELOPE_CACHE_KEY)) {
+      shared.cache.set(DP_ENVELOPE_CACHE_KEY, onsetStrength(samples, { sampleRate, melDb: front.melDb, aggregate: "median" }));
+    }
+    return onsetStrength(samples, { sampleRate, melDb: front.melDb, aggregate: "mean" });
+  }) ?? { envelope: new Float32Array(0), fps: sampleRate / 512, hopLength: 512, sampleRate };
+  const activations = attempt(() => sharedActivations(samples, sampleRate, runOptions)) ?? {
+    beat: new Float32Array(0),
+    downbeat: new Float32Array(0),
+    fps: (options.activationModel ?? DSP_ACTIVATIONS).fps,
+  };
   const names = new Set<string>(options.trackers ?? TRACKER_NAMES);
+  if (hasRhythmicEvidence(activations) && [...names].some((n) => n.startsWith("dbn"))) {
+    attempt(() => sharedDbn(samples, sampleRate, runOptions));
+  }
   const results = {} as Record<TrackerName, TrackerResult>;
   for (const tracker of TRACKERS) {
     if (!names.has(tracker.name)) continue;

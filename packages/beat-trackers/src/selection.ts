@@ -35,9 +35,11 @@ export interface DegenerateOptions {
   /** Largest distance (s) of each variant's median IBI from the common value. Default 0.03. */
   ibiToleranceSec?: number;
   /**
-   * The beat periods (s) the decoder falls back to without evidence. Default: the slowest period
-   * of the DBN tempo grid, 60/55 s — with a uniform tempo prior and activations below 1/16
-   * everywhere, the Viterbi path uses as few beat regions as it can.
+   * The beat periods (s) the decoder falls back to without evidence. Default: both ends of the
+   * DBN tempo grid, 60/55 s and 60/215 s. The DBN has a uniform tempo prior, so on an
+   * uninformative activation the Viterbi path uses as few beat regions as it can (activation
+   * below 1/16: slowest tempo) or as many (above 1/16: fastest); our tests decode flat
+   * activations to check this. (madmom's 0.5 s is a property of its RNN, not of the DBN.)
    */
   priorIbiSec?: readonly number[];
 }
@@ -45,7 +47,7 @@ export interface DegenerateOptions {
 export const DEGENERATE_DEFAULTS = {
   countTolerance: 2,
   ibiToleranceSec: 0.03,
-  priorIbiSec: [60 / DBN_DOWNBEAT_DEFAULTS.minBpm],
+  priorIbiSec: [60 / DBN_DOWNBEAT_DEFAULTS.minBpm, 60 / DBN_DOWNBEAT_DEFAULTS.maxBpm],
 } as const;
 
 /** Median of the inter-beat intervals (numpy median); NaN with fewer than 2 beats. */

@@ -22,20 +22,43 @@ export interface TempoRange {
   maxBpm?: number;
 }
 
+export interface EstimateTempoOptions extends TempoRange {
+  /** Include the onset-envelope estimates (librosa, tempogram). Default true. */
+  useOnsetEstimates?: boolean;
+}
+
 export const TEMPO_DEFAULTS = { minBpm: 40, maxBpm: 300 } as const;
 
-/** Python's round(x, digits): correctly rounded, ties (exact binary halves) to even. */
+/**
+ * Python's round(x, digits) for digits ≥ 0: the exact binary value of x rounded to `digits`
+ * decimals, ties to even (so 0.125 → 0.12 but 2.675, really 2.67499…, → 2.67).
+ */
 export function pyRound(x: number, digits = 0): number {
-  if (!Number.isFinite(x)) return x;
-  const scale = 10 ** digits;
-  const y = x * scale;
-  const floor = Math.floor(y);
-  if (y - floor === 0.5 && (floor + 0.5) / scale === x) return (floor % 2 === 0 ? floor : floor + 1) / scale;
-  return Number(x.toFixed(digits));
+  if (!Number.isFinite(x) || x === 0) return x;
+  if (x < 0) return -pyRound(-x, digits);
+  // x = mantissa · 2^exponent exactly
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & 0xfffffffffffffn;
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const exponent = (biased === 0 ? 1 : biased) - 1075;
+  const scaled = mantissa * 10n ** BigInt(digits);
+  let rounded: bigint;
+  if (exponent >= 0) rounded = scaled << BigInt(exponent);
+  else {
+    const shift = BigInt(-exponent);
+    const quotient = scaled >> shift;
+    const twiceRemainder = (scaled - (quotient << shift)) << 1n;
+    const half = 1n << shift;
+    rounded = twiceRemainder > half || (twiceRemainder === half && (quotient & 1n) === 1n) ? quotient + 1n : quotient;
+  }
+  return Number(rounded) / 10 ** digits;
 }
 
 function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return Math.min(1, Math.max(0, x));
 }
 
 function median(values: readonly number[]): number {
@@ -85,11 +108,12 @@ export function tempoCandidates(
   primaryBeats: readonly Beat[],
   bestF1: number,
   onsetEnvelope: OnsetEnvelope,
-  range: TempoRange = {},
+  options: EstimateTempoOptions = {},
 ): TempoCandidate[] {
   const out: TempoCandidate[] = [];
-  const ibi = interBeatCandidate(primaryBeats, bestF1, range);
+  const ibi = interBeatCandidate(primaryBeats, bestF1, options);
   if (ibi) out.push(ibi);
+  if (options.useOnsetEstimates === false) return out;
   for (const estimator of [tempoLibrosa, tempoTempogram]) {
     const estimate = tryEstimate(() => estimator(onsetEnvelope));
     if (estimate !== null && Number.isFinite(estimate.bpm) && estimate.bpm > 0) out.push({ ...estimate });
@@ -231,8 +255,8 @@ export function estimateTempo(
   primaryBeats: readonly Beat[],
   bestF1: number,
   onsetEnvelope: OnsetEnvelope,
-  range: TempoRange = {},
+  options: EstimateTempoOptions = {},
 ): TempoEstimate {
-  const consensus = consensusTempo(tempoCandidates(primaryBeats, bestF1, onsetEnvelope, range), range);
+  const consensus = consensusTempo(tempoCandidates(primaryBeats, bestF1, onsetEnvelope, options), options);
   return { ...consensus, curve: tempoCurve(primaryBeats) };
 }

@@ -1,0 +1,68 @@
+/**
+ * Known-answer accuracy on a seeded synthetic corpus (60 clips of 10 s, meters 3, 4, 5, 7, 9, 11).
+ * The full table on 30 s clips: `pnpm --filter @tactus/beat-trackers accuracy`.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { DSP_ACTIVATIONS } from "./activations.js";
+import { DBN_FIXED_BAR_LENGTHS, type DbnAllResult, dbnVariantName, runDbnVariants } from "./dbn-trackers.js";
+import { beatFMeasure, downbeatFMeasure } from "./metrics.js";
+import { trackBeatsDp } from "./dp.js";
+import { trackBeatsMultifeature } from "./multifeature.js";
+import { type CorpusEntry, mean, testCorpus } from "./test-utils/corpus.js";
+import type { Beat } from "./types.js";
+
+const times = (beats: readonly Beat[]) => beats.map((b) => b.timeSec);
+const downbeatTimes = (beats: readonly Beat[]) => beats.filter((b) => b.isDownbeat).map((b) => b.timeSec);
+
+describe("accuracy on the synthetic corpus", () => {
+  let corpus: CorpusEntry[];
+  const dbn = new Map<string, DbnAllResult>();
+  const dp = new Map<string, number>();
+  const multifeature = new Map<string, number>();
+
+  beforeAll(async () => {
+    corpus = testCorpus(10, 10, 2024);
+    for (const { id, meter, clip } of corpus) {
+      const reference = clip.beats.map((b) => b.timeSec);
+      dbn.set(id, runDbnVariants(DSP_ACTIVATIONS.compute(clip.samples, clip.sampleRate)));
+      if (meter === 3 || meter === 4) {
+        dp.set(id, beatFMeasure(reference, times(trackBeatsDp(clip.samples, clip.sampleRate))));
+        const mf = await trackBeatsMultifeature(clip.samples, clip.sampleRate);
+        multifeature.set(id, beatFMeasure(reference, times(mf.beats)));
+      }
+    }
+  }, 240_000);
+
+  it("covers ≥ 60 clips over six meters, with noisy and drumless clips and tempos 60–180", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(corpus.map((c) => c.meter))).toEqual(new Set([3, 4, 5, 7, 9, 11]));
+    const specs = corpus.map((c) => c.clip.meta.spec);
+    expect(specs.some((s) => s.noiseDb !== null)).toBe(true);
+    expect(specs.some((s) => s.instrumentation === "drumless")).toBe(true);
+    expect(Math.min(...specs.map((s) => s.bpm))).toBeLessThan(75);
+    expect(Math.max(...specs.map((s) => s.bpm))).toBeGreaterThan(160);
+  });
+
+  it("dp: mean beat F-measure ≥ 0.90 on 3/x and 4/x clips", () => {
+    expect(dp.size).toBeGreaterThanOrEqual(20);
+    expect(mean([...dp.values()])).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("multifeature: mean beat F-measure ≥ 0.90 on 3/x and 4/x clips", () => {
+    expect(multifeature.size).toBeGreaterThanOrEqual(20);
+    expect(mean([...multifeature.values()])).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it.each(DBN_FIXED_BAR_LENGTHS.map((n) => [n]))("dbn_bpb%i: mean downbeat F-measure ≥ 0.80 on its meter", (n) => {
+    const scores = corpus
+      .filter((c) => c.meter === n)
+      .map((c) => downbeatFMeasure(c.clip.downbeatsSec, downbeatTimes(dbn.get(c.id)!.variants[dbnVariantName(n)])));
+    expect(scores.length).toBeGreaterThanOrEqual(10);
+    expect(mean(scores)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("dbn: chooses the annotated bar length on ≥ 70 % of all clips", () => {
+    const correct = corpus.filter((c) => dbn.get(c.id)!.dbn.beatsPerBar === c.meter).length;
+    expect(correct / corpus.length).toBeGreaterThanOrEqual(0.7);
+  });
+});
