@@ -13,18 +13,16 @@ import { seededRandom } from "./test-utils/corpus.js";
 
 const SR = 22050;
 
-/** Decaying noise bursts (clicks) at the given times; `low` adds a 60 Hz thump (a kick). */
-function clickTrack(timesSec: number[], durationSec: number, seed = 1, lowAt: Set<number> = new Set()): Float32Array {
+/** Decaying noise bursts (clicks) at the given times. */
+function clickTrack(timesSec: number[], durationSec: number, seed = 1): Float32Array {
   const x = new Float32Array(Math.round(durationSec * SR));
   const rand = seededRandom(seed);
-  timesSec.forEach((t, k) => {
+  for (const t of timesSec) {
     const start = Math.round(t * SR);
     for (let i = 0; i < 0.05 * SR && start + i < x.length; i++) {
-      const env = Math.exp(-i / (0.008 * SR));
-      x[start + i]! += 0.5 * env * (2 * rand() - 1);
-      if (lowAt.has(k)) x[start + i]! += 0.8 * Math.exp(-i / (0.03 * SR)) * Math.sin((2 * Math.PI * 60 * i) / SR);
+      x[start + i]! += 0.5 * Math.exp(-i / (0.008 * SR)) * (2 * rand() - 1);
     }
-  });
+  }
   return x;
 }
 
@@ -67,17 +65,33 @@ describe("DSP activation model", () => {
     }
   });
 
-  it("marks accented, low, bar-initial clicks as downbeats", () => {
+  it("marks clicks where the harmony changes as downbeats", () => {
+    // Equal clicks every 0.5 s over sustained triads that change every 4 clicks (C, F, G, A minor).
     const times = Array.from({ length: 24 }, (_, k) => 0.5 + 0.5 * k);
-    const accented = new Set(times.map((_, k) => k).filter((k) => k % 4 === 0));
-    const detail = computeDspActivations(clickTrack(times, 13, 2, accented), SR);
-    const at = (k: number) => {
+    const x = clickTrack(times, 13, 2);
+    const chords = [
+      [261.63, 329.63, 392.0],
+      [349.23, 440.0, 523.25],
+      [392.0, 493.88, 587.33],
+      [440.0, 523.25, 659.25],
+    ];
+    for (let i = Math.round(0.5 * SR); i < x.length; i++) {
+      const chord = chords[Math.floor((i / SR - 0.5) / 2) % chords.length]!;
+      for (const hz of chord) x[i]! += 0.1 * Math.sin((2 * Math.PI * hz * i) / SR);
+    }
+    const detail = computeDspActivations(x, SR);
+    const at = (series: Float32Array) => (k: number) => {
       const f = Math.round(times[k]! * detail.fps);
-      return Math.max(...detail.downbeatness.subarray(f - 1, f + 3));
+      return Math.max(...series.subarray(f - 2, f + 3));
     };
-    const onBar = times.map((_, k) => k).filter((k) => accented.has(k)).map(at);
-    const offBar = times.map((_, k) => k).filter((k) => !accented.has(k)).map(at);
-    expect(Math.min(...onBar)).toBeGreaterThan(Math.max(...offBar));
+    const changes = times.map((_, k) => k).filter((k) => k > 0 && k % 4 === 0);
+    const others = times.map((_, k) => k).filter((k) => k % 4 !== 0);
+    const harmonic = at(detail.evidence.harmonicShort);
+    expect(Math.min(...changes.map(harmonic))).toBeGreaterThan(0.3);
+    expect(Math.max(...others.map(harmonic))).toBeLessThan(0.1);
+    const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const downbeatness = at(detail.downbeatness);
+    expect(avg(changes.map(downbeatness))).toBeGreaterThan(avg(others.map(downbeatness)) + 0.15);
   });
 
   it("puts more downbeat probability on annotated downbeats of music", () => {

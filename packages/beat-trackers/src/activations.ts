@@ -6,11 +6,13 @@
  * replace the DSP model without touching the decoders.
  *
  * DSP model, one chain of named steps:
- *   samples → magnitude STFT (2048/512 at 22 050 Hz ≈ 43.07 fps)
+ *   samples → magnitude STFT (2048/220 at 22 050 Hz ≈ 100.2 fps, madmom's rate: at 43 fps the
+ *             DBN's integer tempo grid is too coarse and it slides to half or a third of the tempo)
  *           → log-filtered spectrogram (mel bands 30 Hz–11 kHz, log1p compression)
- *           → band-wise positive flux (low / mid / high bands, each normalised)
+ *           → band-wise positive flux (low / mid / high bands, each normalised, delayed 20 ms)
  *           → beat onset function (weighted band sum)
- *           → downbeat evidence per frame (low-band flux, harmonic change, accent)
+ *           → downbeatness per frame (logistic model of accent, low-band accent, mid flux and
+ *             harmonic change)
  *           → calibration ({@link calibrateActivation}: one place for every squashing step)
  *           → { beat, downbeat } probabilities with beat + downbeat ≤ 1.
  */
@@ -45,7 +47,7 @@ export interface ActivationModel {
 
 /** Parameters of the DSP activation model (defaults in {@link DSP_ACTIVATION_DEFAULTS}). */
 export interface DspActivationOptions {
-  /** STFT hop at 22 050 Hz in samples (scaled with the sample rate). 512 → 43.07 fps. */
+  /** STFT hop at 22 050 Hz in samples (scaled with the sample rate). 220 → 100.2 fps. */
   hopLength: number;
   /** STFT size at 22 050 Hz in samples (scaled to the next power of two). */
   fftSize: number;
@@ -171,12 +173,16 @@ export function computeDspActivations(
   const onset = weightedSum(flux, opts.bandWeights);
   const onsetProb = calibrateActivation(onset, fps, opts.calibration);
 
+  const [harmonicShort, harmonicLong] = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, [
+    opts.harmonicWindowSec,
+    2 * opts.harmonicWindowSec,
+  ]);
   const evidence = {
     accent: localAccent(onset, fps),
     lowAccent: localAccent(flux[0]!, fps),
     mid: calibrateActivation(flux[1]!, fps, opts.calibration),
-    harmonicShort: harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, opts.harmonicWindowSec),
-    harmonicLong: harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, 2 * opts.harmonicWindowSec),
+    harmonicShort: harmonicShort!,
+    harmonicLong: harmonicLong!,
   };
   const w = opts.downbeatWeights;
   const downbeatness = new Float32Array(onset.length);
@@ -275,7 +281,7 @@ function bandFlux(log: Matrix, bandHz: Float64Array, opts: DspActivationOptions)
 function delay(x: Float32Array, frames: number): Float32Array {
   if (frames <= 0) return x;
   const out = new Float32Array(x.length);
-  out.set(x.subarray(0, Math.max(0, x.length - frames)), frames);
+  if (frames < x.length) out.set(x.subarray(0, x.length - frames), frames);
   return out;
 }
 
@@ -290,68 +296,65 @@ function weightedSum(series: Float32Array[], weights: readonly number[]): Float3
 }
 
 /**
- * Harmonic change per frame in [0, 1]: cosine distance between the mean chroma of the window
- * before and the window after the frame (a chord change scores high, a repeated chord ~0).
+ * Harmonic change per frame in [0, 1], one series per window length: cosine distance between the
+ * mean chroma of the window before and the window after the frame (a chord change scores high, a
+ * repeated chord ~0). One CQT (C2–C7, 12 bins per octave) serves every window.
  */
-export function harmonicChange(
+function harmonicChange(
   samples: Float32Array,
   sampleRate: number,
   hopLength: number,
   nFrames: number,
   fps: number,
-  windowSec: number,
-): Float32Array {
-  const out = new Float32Array(nFrames);
-  if (samples.length < 4 * hopLength) return out;
-  // The CQT needs a power-of-two hop: use the nearest one and map frames by time.
+  windowsSec: readonly number[],
+): Float32Array[] {
+  const outs = windowsSec.map(() => new Float32Array(nFrames));
+  if (samples.length < 4 * hopLength) return outs;
+  // The CQT needs a power-of-two hop: use the next one up and map frames by time.
   const cqtHop = nextPow2(hopLength);
-  const c = cqt(samples, {
-    sampleRate,
-    hopLength: cqtHop,
-    fMin: 65.40639132514966, // C2: bass and chords, not the kick
-    nBins: 60,
-    binsPerOctave: 12,
-  });
-  const chroma = cqtToChroma(c, { binsPerOctave: 12, fMin: 65.40639132514966, norm: null });
-  const nChromaFrames = chroma.nCols;
+  const fMin = 65.40639132514966; // C2: bass and chords, not the kick
+  const c = cqt(samples, { sampleRate, hopLength: cqtHop, fMin, nBins: 60, binsPerOctave: 12 });
+  const chroma = cqtToChroma(c, { binsPerOctave: 12, fMin, norm: null });
+  const n = chroma.nCols;
   // prefix sums per class for O(1) window means
-  const prefix = new Float64Array(12 * (nChromaFrames + 1));
+  const prefix = new Float64Array(12 * (n + 1));
   for (let k = 0; k < 12; k++) {
     let acc = 0;
-    for (let t = 0; t < nChromaFrames; t++) {
-      acc += chroma.data[k * nChromaFrames + t]!;
-      prefix[k * (nChromaFrames + 1) + t + 1] = acc;
+    for (let t = 0; t < n; t++) {
+      acc += chroma.data[k * n + t]!;
+      prefix[k * (n + 1) + t + 1] = acc;
     }
   }
   const chromaFps = sampleRate / cqtHop;
-  const w = Math.max(1, Math.round(windowSec * chromaFps));
-  const before = new Float64Array(12);
-  const after = new Float64Array(12);
-  const change = new Float32Array(nChromaFrames);
-  for (let t = 0; t < nChromaFrames; t++) {
-    const a0 = Math.max(0, t - w);
-    const b1 = Math.min(nChromaFrames, t + w);
-    if (t - a0 < 1 || b1 - t < 1) continue;
-    let dot = 0;
-    let nb = 0;
-    let na = 0;
-    for (let k = 0; k < 12; k++) {
-      const row = k * (nChromaFrames + 1);
-      before[k] = (prefix[row + t]! - prefix[row + a0]!) / (t - a0);
-      after[k] = (prefix[row + b1]! - prefix[row + t]!) / (b1 - t);
-      dot += before[k]! * after[k]!;
-      nb += before[k]! * before[k]!;
-      na += after[k]! * after[k]!;
+  windowsSec.forEach((windowSec, index) => {
+    const w = Math.max(1, Math.round(windowSec * chromaFps));
+    const change = new Float32Array(n);
+    for (let t = 1; t < n; t++) {
+      const a0 = Math.max(0, t - w);
+      const b1 = Math.min(n, t + w);
+      if (b1 - t < 1) continue;
+      let dot = 0;
+      let nb = 0;
+      let na = 0;
+      for (let k = 0; k < 12; k++) {
+        const row = k * (n + 1);
+        const before = (prefix[row + t]! - prefix[row + a0]!) / (t - a0);
+        const after = (prefix[row + b1]! - prefix[row + t]!) / (b1 - t);
+        dot += before * after;
+        nb += before * before;
+        na += after * after;
+      }
+      change[t] = nb > 0 && na > 0 ? 1 - dot / Math.sqrt(nb * na) : 0;
     }
-    change[t] = nb > 0 && na > 0 ? 1 - dot / Math.sqrt(nb * na) : 0;
-  }
-  let max = 0;
-  for (let t = 0; t < nChromaFrames; t++) if (change[t]! > max) max = change[t]!;
-  for (let t = 0; t < nFrames; t++) {
-    const src = Math.min(nChromaFrames - 1, Math.round((t / fps) * chromaFps));
-    out[t] = max > 0 ? change[src]! / max : 0;
-  }
-  return out;
+    let max = 0;
+    for (let t = 0; t < n; t++) if (change[t]! > max) max = change[t]!;
+    const out = outs[index]!;
+    for (let t = 0; t < nFrames; t++) {
+      const src = Math.min(n - 1, Math.round((t / fps) * chromaFps));
+      out[t] = max > 0 ? change[src]! / max : 0;
+    }
+  });
+  return outs;
 }
 
 /** Accent: onset strength relative to the largest onset within ±2 s, in [0, 1]. */

@@ -8,7 +8,7 @@
  * fixed-length variants read their own decode, `dbn` takes the best log probability.
  */
 
-import { type Activations, type ActivationModel, DSP_ACTIVATIONS } from "./activations.js";
+import type { Activations } from "./activations.js";
 import { DBN_DOWNBEAT_DEFAULTS, type DbnDownbeatOptions, decodeBeatsDownbeats } from "./dbn/decode.js";
 import type { Beat } from "./types.js";
 
@@ -98,13 +98,4 @@ export function runDbnVariants(activations: Activations, options: DbnTrackerOpti
 /** The free-bar-length DBN alone (the same six decodes as {@link runDbnVariants}). */
 export function trackDbnFree(activations: Activations, options: DbnTrackerOptions = {}): DbnFreeResult {
   return runDbnVariants(activations, options).dbn;
-}
-
-/** Activations of `samples` with `model` (the DSP model by default). */
-export function computeActivations(
-  samples: Float32Array,
-  sampleRate: number,
-  model: ActivationModel = DSP_ACTIVATIONS,
-): Activations {
-  return model.compute(samples, sampleRate);
 }

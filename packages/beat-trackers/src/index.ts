@@ -46,6 +46,14 @@ export {
   trackDbnFree,
 } from "./dbn-trackers.js";
 export {
+  DP_ENVELOPE_CACHE_KEY,
+  DP_TRACKER_DEFAULTS,
+  type DpTrackerOptions,
+  dpBeatFrames,
+  trackBeatsDp,
+  trackBeatsDpFromEnvelope,
+} from "./dp.js";
+export {
   MULTIFEATURE_DEFAULTS,
   MULTIFEATURE_SAMPLE_RATE,
   type MultifeatureOptions,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { synthesizeClip } from "@tactus/datasets";
 import { describe, expect, it } from "vitest";
 import { type ActivationModel, DSP_ACTIVATIONS } from "./activations.js";
@@ -29,6 +30,13 @@ describe("tracker registry", () => {
       expect(t.description.length).toBeGreaterThan(10);
       expect(t.description).not.toContain("\n");
       expect(t.downbeats).toBe(t.name.startsWith("dbn"));
+    }
+  });
+
+  it("matches the README's registry table", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    for (const t of TRACKERS) {
+      expect(readme).toContain(`| \`${t.name}\` | ${t.downbeats ? "yes" : "no"} | ${t.description} |`);
     }
   });
 

@@ -57,6 +57,14 @@ function defineTracker<const N extends string>(
   };
 }
 
+/**
+ * A tracker's `sources`: its own module and this registry module (the shared wrapper and inputs),
+ * as file URLs of the compiled modules — for cache fingerprints.
+ */
+function moduleSources(ownModule: string): readonly string[] {
+  return Object.freeze([new URL(ownModule, import.meta.url).href, import.meta.url]);
+}
+
 /** New empty shared-input cache for one piece of audio. */
 export function createSharedInputs(): SharedInputs {
   return { cache: new Map() };
@@ -96,6 +104,7 @@ function dbnFixedTracker<L extends DbnFixedBarLength>(beatsPerBar: L) {
     name: dbnVariantName(beatsPerBar) as `dbn_bpb${L}`,
     description: `bar-pointer DBN over the beat/downbeat activations, bar length fixed to ${beatsPerBar} beats`,
     downbeats: true,
+    sources: moduleSources("./dbn-trackers.js"),
     analyze(samples: Float32Array, sampleRate: number, options: DbnRunOptions = {}): TrackerOutput {
       // In a batch (decodes already shared) read this variant; alone, decode only this bar length.
       const all = options.shared?.cache.get(dbnKey(sampleRate, options)) as DbnAllResult | undefined;
@@ -113,6 +122,7 @@ export const TRACKERS = [
     name: "dp",
     description: "dynamic-programming beat tracker (Ellis 2007, librosa beat_track defaults); no downbeats",
     downbeats: false,
+    sources: moduleSources("./dp.js"),
     analyze: (samples: Float32Array, sampleRate: number, options?: TrackerOptions): TrackerOutput => ({
       beats: trackBeatsDp(samples, sampleRate, options),
     }),
@@ -121,6 +131,7 @@ export const TRACKERS = [
     name: "multifeature",
     description: "essentia BeatTrackerMultiFeature (Zapata et al. 2014) at 44.1 kHz, with its confidence; no downbeats",
     downbeats: false,
+    sources: moduleSources("./multifeature.js"),
     analyze: (samples: Float32Array, sampleRate: number): Promise<TrackerOutput> =>
       trackBeatsMultifeature(samples, sampleRate),
   }),
@@ -129,6 +140,7 @@ export const TRACKERS = [
     name: "dbn",
     description: "bar-pointer DBN over the beat/downbeat activations, bar length chosen among 3, 4, 5, 7, 9, 11",
     downbeats: true,
+    sources: moduleSources("./dbn-trackers.js"),
     analyze(samples: Float32Array, sampleRate: number, options: DbnRunOptions = {}): TrackerOutput {
       const { dbn } = sharedDbn(samples, sampleRate, options);
       return { beats: dbn.beats, beatsPerBar: dbn.beatsPerBar, barLengthScores: dbn.scores };

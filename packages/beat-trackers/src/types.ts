@@ -52,6 +52,11 @@ export interface TrackerDefinition {
   description: string;
   /** True when the tracker marks downbeats. */
   downbeats: boolean;
+  /**
+   * File URLs of the compiled modules whose code decides the output: the tracker's own module and
+   * the registry module that wraps it (for cache fingerprints; consumers follow their imports).
+   */
+  sources: readonly string[];
   run(
     samples: Float32Array,
     sampleRate: number,

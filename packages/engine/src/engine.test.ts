@@ -1,0 +1,209 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeWav } from "@tactus/audio";
+import { type AnalysisCache, clearFingerprintMemo } from "@tactus/cache";
+import { generateCorpus, synthesizeClip } from "@tactus/datasets";
+import { createModel, initBackend, loadCheckpoint, saveCheckpoint } from "@tactus/meternet";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type AnalysisResult,
+  analyzeFile,
+  buildEngineComponents,
+  computeFeatureVector,
+  decodeCount,
+  engineComponents,
+  featuresForFile,
+  openEngineCache,
+  toJson,
+  tryOpenEngineCache,
+  warmFile,
+} from "./index.js";
+
+const root = mkdtempSync(join(tmpdir(), "tactus-engine-"));
+const noModel = join(root, "no-checkpoint");
+let files: string[] = [];
+let cache: AnalysisCache;
+const allIds = () => engineComponents().all.map((c) => c.id);
+
+/** The result JSON without what legitimately differs between runs (timings, cache state). */
+function comparable(result: AnalysisResult) {
+  const { timings: _t, cache: _c, ...rest } = toJson(result);
+  return rest;
+}
+
+beforeAll(async () => {
+  // Two 16 s clips (3/x and 5/x): long enough for sections (≥ 15 s).
+  const corpus = await generateCorpus({ outDir: join(root, "corpus"), perClass: 1, classes: [3, 5], durationSec: 16, seed: 11 });
+  files = corpus.clips.map((c) => join(root, "corpus", c.file));
+  cache = openEngineCache({ dir: join(root, "cache") });
+});
+
+afterAll(async () => {
+  await cache?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("warm cache", () => {
+  it("fills every component once, then computes nothing", async () => {
+    for (const file of files) {
+      const first = await warmFile(file, { cache });
+      expect(first.cached).toBe(false);
+      expect([...first.computed].sort()).toEqual(allIds().sort());
+    }
+    for (const file of files) expect(await warmFile(file, { cache })).toEqual({ computed: [], cached: true });
+  });
+
+  it("analyses a warm file without decoding, identical to an uncached cold run", async () => {
+    const file = files[0]!;
+    const cold = await analyzeFile(file, { cache: null, checkpointDir: noModel, verbose: true });
+    expect(cold.cache).toEqual({ hit: false, fastPath: false });
+    const decodes = decodeCount();
+    const stages: string[] = [];
+    const warm = await analyzeFile(file, { cache, checkpointDir: noModel, verbose: true, onStage: (s) => stages.push(s) });
+    expect(decodeCount()).toBe(decodes);
+    expect(stages).not.toContain("decode");
+    expect(warm.cache).toEqual({ hit: true, fastPath: true });
+    expect(comparable(warm)).toEqual(comparable(cold));
+    // 16 s: sections are detected on the fast path too.
+    expect(warm.sections.length).toBeGreaterThanOrEqual(1);
+    expect(warm.sections[0]!.startSec).toBe(0);
+    expect(warm.sections.at(-1)!.endSec).toBeCloseTo(16, 1);
+    expect(warm.model).toBe("none");
+    expect(warm.fallback).toBe(true);
+    expect(warm.meterHypotheses).toHaveLength(1);
+    expect(warm.meterHypotheses[0]).toMatchObject({ numerator: 4, denominator: 4, confidence: 0.3, fallback: true });
+    expect(warm.backend).toBeNull();
+    expect(warm.durationSec).toBeCloseTo(16, 2);
+    expect(warm.details!.signals.onset_mlp!.status).toBe("unavailable");
+    const json = JSON.stringify(toJson(warm));
+    expect(json).not.toMatch(/NaN|Infinity/);
+  });
+
+  it("gives training the vector inference uses", async () => {
+    const decodes = decodeCount();
+    const features = await featuresForFile(files[1]!, { cache });
+    expect(decodeCount()).toBe(decodes);
+    expect(features.ok).toBe(true);
+    if (!features.ok) return;
+    expect(features.vector).toHaveLength(1630);
+    expect(features.vector.every(Number.isFinite)).toBe(true);
+    const uncached = await featuresForFile(files[1]!, { cache: null });
+    expect(uncached.ok && Array.from(uncached.vector)).toEqual(Array.from(features.vector));
+  });
+});
+
+describe("fingerprints follow the code", () => {
+  it("a fixture edit invalidates that component and its dependants, nothing else", async () => {
+    const fixture = join(root, "fixture-source.js");
+    const dir = join(root, "cache-fixture");
+    const build = () =>
+      buildEngineComponents({ extraSources: { "signals:autocorr": [fixture], onsets: [fixture.replace(".js", "-onsets.js")] } });
+    writeFileSync(fixture, "export const version = 1;\n");
+    writeFileSync(fixture.replace(".js", "-onsets.js"), "export const version = 1;\n");
+    let components = build();
+    let store = openEngineCache({ dir, components });
+    await warmFile(files[0]!, { cache: store });
+    await store.close();
+
+    // Edit the signal's fixture: only signals:autocorr is stale and recomputed, without decoding.
+    writeFileSync(fixture, "export const version = 2;\n");
+    clearFingerprintMemo();
+    components = build();
+    store = openEngineCache({ dir, components });
+    let decodes = decodeCount();
+    expect(await warmFile(files[0]!, { cache: store })).toEqual({ computed: ["signals:autocorr"], cached: false });
+    expect(decodeCount()).toBe(decodes);
+    await store.close();
+
+    // Edit the onsets' fixture: onsets and everything that reads them, no tracker, no spacing, no audio block.
+    writeFileSync(fixture.replace(".js", "-onsets.js"), "export const version = 2;\n");
+    clearFingerprintMemo();
+    components = build();
+    store = openEngineCache({ dir, components });
+    decodes = decodeCount();
+    const again = await warmFile(files[0]!, { cache: store });
+    expect(decodeCount()).toBe(decodes + 1);
+    expect([...again.computed].sort()).toEqual(
+      ["onsets:onsets", "signals:autocorr", "signals:bar_tracking", "signals:hcdf", "features:meter_net_ssm"].sort(),
+    );
+    await store.close();
+    clearFingerprintMemo();
+  });
+
+  it("every engine component has its own key name and no checkpoint dependency", () => {
+    const { all } = engineComponents();
+    expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+    for (const c of all) {
+      expect(c.name).not.toContain(":");
+      expect(c.extra).toBeUndefined();
+      expect(c.sources.some((s) => s.includes("meter_net"))).toBe(false);
+    }
+    const ids = (id: string) => all.find((c) => c.id === id)!.dependsOn.map((d) => d.id);
+    expect(ids("signals:spacing.dbn")).toEqual(["beats:dbn"]);
+    expect(ids("features:meter_net_audio")).toEqual([]);
+    expect(ids("features:meter_net_ssm")).toContain("beats:dbn");
+  });
+});
+
+describe("model", () => {
+  it("runs a checkpoint when there is one and names it", async () => {
+    await initBackend();
+    const dir = join(root, "meter_net");
+    await saveCheckpoint(dir, createModel("meternet", { hidden: 64 }, 7), {
+      provenance: { command: "engine test", dataset: "none (untrained)", codeRevision: "test" },
+    });
+    const { hash } = await loadCheckpoint(dir, "meternet");
+    const result = await analyzeFile(files[1]!, { cache, checkpointDir: dir, verbose: true });
+    expect(result.cache.fastPath).toBe(true);
+    expect(result.model).toEqual({ kind: "meternet", dir, hash });
+    expect(result.backend).toMatch(/^(node|wasm|cpu)$/);
+    expect(result.details!.probabilities).toHaveLength(6);
+    expect(result.fallback).toBe(false);
+    const total = result.meterHypotheses.reduce((s, h) => s + h.confidence, 0);
+    expect(total).toBeCloseTo(1, 2);
+    expect(JSON.stringify(toJson(result))).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe("degenerate input", () => {
+  it("a clip under 2 s gives the flagged fallback, warms, and has no NaN", async () => {
+    const file = join(root, "short.wav");
+    await writeWav(file, synthesizeClip({ numerator: 4, denominator: 4, bpm: 120, durationSec: 1, seed: 3 }).samples, 22050);
+    const result = await analyzeFile(file, { cache, checkpointDir: join(root, "meter_net") });
+    expect(result.tooShort).toBe(true);
+    expect(result.fallback).toBe(true);
+    expect(result.meterHypotheses[0]).toMatchObject({ numerator: 4, denominator: 4, confidence: 0.3, fallback: true });
+    expect(result.warnings.join(" ")).toMatch(/too short/);
+    expect(JSON.stringify(toJson(result))).not.toMatch(/NaN|Infinity/);
+    expect(await warmFile(file, { cache })).toEqual({ computed: [], cached: true });
+    const features = await featuresForFile(file, { cache });
+    expect(features).toMatchObject({ ok: false, reason: "too short" });
+  });
+
+  it("a silent clip gives a valid, low-confidence result", async () => {
+    const file = join(root, "silence.wav");
+    await writeWav(file, new Float32Array(4 * 22050), 22050);
+    const result = await analyzeFile(file, { cache: null, checkpointDir: noModel });
+    expect(result.tooShort).toBe(false);
+    expect(result.fallback).toBe(true);
+    expect(result.tempo.confidence).toBe(0);
+    expect(result.beats).toEqual([]);
+    const json = toJson(result);
+    expect(JSON.stringify(json)).not.toMatch(/NaN|Infinity/);
+  });
+
+  it("an unusable cache directory means uncached analysis, not a failure", async () => {
+    const blocker = join(root, "not-a-dir");
+    writeFileSync(blocker, "x");
+    expect(tryOpenEngineCache({ dir: join(blocker, "sub") })).toBeNull();
+  });
+});
+
+describe("computeFeatureVector", () => {
+  it("is what featuresForFile returns", async () => {
+    const features = await featuresForFile(files[0]!, { cache });
+    expect(features.ok).toBe(true);
+    expect(typeof computeFeatureVector).toBe("function");
+  });
+});

@@ -1,0 +1,37 @@
+// @tactus/engine — the whole meter and tempo analysis through the LMDB cache.
+
+export { analyzeAudio, type AnalyzeAudioOptions, analyzeFile, featuresForFile, tryOpenEngineCache, warmFile } from "./analyze.js";
+export {
+  type BuildComponentsOptions,
+  buildEngineComponents,
+  type EngineComponents,
+  engineComponents,
+  type OpenEngineCacheOptions,
+  openEngineCache,
+  signalCacheName,
+} from "./components.js";
+export { type Derived, derive } from "./derive.js";
+export { toJson } from "./json.js";
+export { decodeCount, SAMPLE_RATE } from "./load.js";
+export { DEFAULT_CHECKPOINT_DIR, type LoadedModel, loadModel } from "./model.js";
+export type { BeatRecord, FileRecords, OnsetsRecord, SignalRecord } from "./records.js";
+export { detectSections, SECTION_DEFAULTS, sectionBoundaries, sectionTempo } from "./sections.js";
+export { clearSourceMemo, importSpecifiers, moduleClosure, packageFiles, packageModule } from "./sources.js";
+export { COMPUTED_SIGNALS } from "./stages/signals.js";
+export { computeFeatureVector, cropWindow } from "./vector.js";
+export type {
+  AnalysisDetails,
+  AnalysisResult,
+  AnalyzeOptions,
+  FeatureVectorResult,
+  ModelInfo,
+  ResultBeat,
+  Section,
+  SignalDetail,
+  Stage,
+  TempoCategory,
+  TempoResult,
+  TrackerDetail,
+  WarmOptions,
+  WarmResult,
+} from "./types.js";

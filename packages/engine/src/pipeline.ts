@@ -1,0 +1,153 @@
+/**
+ * Per-file records through the cache: read every entry in one read transaction; compute only what
+ * is missing (decoding the audio only when a missing entry needs it); write the new entries in one
+ * transaction at the end, so a killed process leaves a file either untouched or complete.
+ */
+import { type AnalysisCache, CacheError, type Component, keyFor, type PutEntry } from "@tactus/cache";
+import { TRACKER_NAMES, type TrackerName } from "@tactus/beat-trackers";
+import { signalCacheName } from "./components.js";
+import { type Derived, derive } from "./derive.js";
+import type { LoadedAudio } from "./load.js";
+import { type BeatRecord, type FileRecords, type OnsetsRecord, type SignalRecord, viaJson } from "./records.js";
+import { computeBeats } from "./stages/beats.js";
+import { ClipContext } from "./stages/clip.js";
+import { computeFeatureGroups, FEATURE_GROUPS, type FeatureGroup } from "./stages/features.js";
+import { computeOnsets } from "./stages/onsets.js";
+import { COMPUTED_SIGNALS, computeSignalRecords, signalNeedsAudio } from "./stages/signals.js";
+import type { Stage } from "./types.js";
+
+export interface RecordsOutcome {
+  records: FileRecords;
+  derived: Derived;
+  /** Component ids computed in this call. */
+  computed: string[];
+  /** Every entry came from the cache: no audio decoded. */
+  fastPath: boolean;
+  /** Some entries came from the cache. */
+  hit: boolean;
+  decoded: boolean;
+}
+
+export interface RecordsRequest {
+  cache: AnalysisCache | null;
+  /** Content hash of the file (with a cache). */
+  audioHash: string | null;
+  /** Decodes the audio; called at most once, only when something must be computed. */
+  load: () => Promise<LoadedAudio>;
+  onStage: (stage: Stage, ms: number) => void;
+  /** Called once when a cache write fails (the analysis goes on). */
+  warn: (message: string) => void;
+}
+
+interface Partial_ {
+  beats: Record<string, BeatRecord[]>;
+  onsets: OnsetsRecord | undefined;
+  signals: Record<string, SignalRecord>;
+  features: Partial<Record<FeatureGroup, Float32Array>>;
+}
+
+const timed = async <T>(stage: Stage, onStage: RecordsRequest["onStage"], f: () => T | Promise<T>): Promise<T> => {
+  const t0 = performance.now();
+  const value = await f();
+  onStage(stage, performance.now() - t0);
+  return value;
+};
+
+/** The component of `family:name` registered in the cache (`undefined` when uncached or unregistered). */
+function componentOf(cache: AnalysisCache | null, family: "beats" | "onsets" | "signals" | "features", name: string): Component | undefined {
+  if (!cache) return undefined;
+  return family === "onsets" ? cache.components.onsets() : cache.components.get(family, name);
+}
+
+export async function fileRecords(request: RecordsRequest): Promise<RecordsOutcome> {
+  const { cache, audioHash, onStage } = request;
+  const have: Partial_ = { beats: {}, onsets: undefined, signals: {}, features: {} };
+  if (cache && audioHash) {
+    await timed("cache_read", onStage, () => {
+      const entries = cache.loadAllForAudio(audioHash);
+      for (const [name, value] of Object.entries(entries.beats)) have.beats[name] = value as BeatRecord[];
+      have.onsets = entries.onsets as OnsetsRecord | undefined;
+      for (const signal of COMPUTED_SIGNALS) {
+        const value = entries.signals[signalCacheName(signal.name)];
+        if (value !== undefined) have.signals[signal.name] = value as SignalRecord;
+      }
+      for (const group of FEATURE_GROUPS) {
+        const value = entries.features[group];
+        if (value !== undefined) have.features[group] = value;
+      }
+    });
+  }
+  const missingTrackers = TRACKER_NAMES.filter((n) => have.beats[n] === undefined);
+  const missingSignals = COMPUTED_SIGNALS.filter((s) => have.signals[s.name] === undefined);
+  const missingGroups = FEATURE_GROUPS.filter((g) => have.features[g] === undefined);
+  const anyCached =
+    Object.keys(have.beats).length + Object.keys(have.signals).length + Object.keys(have.features).length > 0 || have.onsets !== undefined;
+  const needsAudio =
+    missingTrackers.length > 0 || have.onsets === undefined || missingGroups.length > 0 || missingSignals.some(signalNeedsAudio);
+
+  const computed: string[] = [];
+  const fresh: Partial_ = { beats: {}, onsets: undefined, signals: {}, features: {} };
+  let clip: ClipContext | undefined;
+  if (needsAudio) {
+    const audio = await request.load();
+    onStage("decode", audio.decodeMs);
+    onStage("preprocess", audio.preprocessMs);
+    clip = new ClipContext(audio.samples, audio.sampleRate);
+  }
+  if (clip && missingTrackers.length > 0) {
+    const beats = await timed("trackers", onStage, () => computeBeats(clip, missingTrackers));
+    Object.assign(fresh.beats, viaJson(beats));
+    computed.push(...missingTrackers.map((n) => `beats:${n}`));
+  }
+  if (clip && have.onsets === undefined) {
+    fresh.onsets = viaJson(await timed("onsets", onStage, () => computeOnsets(clip)));
+    computed.push("onsets:onsets");
+  }
+  const beats = { ...have.beats, ...fresh.beats };
+  const onsets = (have.onsets ?? fresh.onsets)!;
+  const derived = await timed("tempo", onStage, () => derive(beats, onsets));
+
+  if (missingSignals.length > 0) {
+    const names = missingSignals.map((s) => s.name);
+    const scores = await timed("signals", onStage, () => computeSignalRecords(names, derived, onsets, clip));
+    Object.assign(fresh.signals, viaJson(scores));
+    computed.push(...names.map((n) => `signals:${n}`));
+  }
+  if (clip && missingGroups.length > 0) {
+    Object.assign(fresh.features, await timed("features", onStage, () => computeFeatureGroups(missingGroups, derived, clip)));
+    computed.push(...missingGroups.map((g) => `features:${g}`));
+  }
+
+  if (cache && audioHash && computed.length > 0) await save(cache, audioHash, fresh, request);
+
+  const signals: Record<string, SignalRecord> = {};
+  for (const signal of COMPUTED_SIGNALS) signals[signal.name] = have.signals[signal.name] ?? fresh.signals[signal.name] ?? {};
+  const features = { ...have.features, ...fresh.features } as FileRecords["features"];
+  return {
+    records: { beats, onsets, signals, features },
+    derived,
+    computed,
+    fastPath: !needsAudio,
+    hit: anyCached,
+    decoded: needsAudio,
+  };
+}
+
+async function save(cache: AnalysisCache, audioHash: string, fresh: Partial_, request: RecordsRequest): Promise<void> {
+  const entries: PutEntry[] = [];
+  const add = (component: Component | undefined, value: unknown) => {
+    if (component) entries.push({ key: keyFor(component, audioHash), value });
+  };
+  for (const [name, value] of Object.entries(fresh.beats)) add(componentOf(cache, "beats", name as TrackerName), value);
+  if (fresh.onsets) add(componentOf(cache, "onsets", "onsets"), fresh.onsets);
+  for (const [name, value] of Object.entries(fresh.signals)) add(componentOf(cache, "signals", signalCacheName(name)), value);
+  for (const [group, value] of Object.entries(fresh.features)) add(componentOf(cache, "features", group), value);
+  const t0 = performance.now();
+  try {
+    await cache.putMany(entries);
+  } catch (error) {
+    if (!(error instanceof CacheError)) throw error;
+    request.warn(`cache write failed, results not cached: ${error.message}`);
+  }
+  request.onStage("cache_write", performance.now() - t0);
+}

@@ -1,0 +1,109 @@
+/**
+ * The one feature path (ARCHITECTURE.md decision 1): the 1630-value MeterNet input of a file,
+ * built from its records — the two cached groups (audio 1449, SSM 75) and the live blocks (beat 42,
+ * signal 60, tempo 4) computed from the cached beats, onsets and signals. Inference, extraction and
+ * training all call {@link computeFeatureVector}.
+ */
+import type { Beat } from "@tactus/beat-trackers";
+import {
+  AUDIO_BLOCK,
+  assembleFeatureVector,
+  beatBlock,
+  clipSampleCount,
+  MIN_CLIP_DURATION_SEC,
+  SIGNAL_SLOTS,
+  SSM_BLOCK,
+  signalBlock,
+  tempoBlock,
+} from "@tactus/features";
+import type { MeterScores } from "@tactus/signals";
+import { type Derived, derive } from "./derive.js";
+import type { FileRecords, OnsetsRecord } from "./records.js";
+import type { FeatureVectorResult } from "./types.js";
+
+/** The centred 30 s window `prepareClip` takes of a signal of `nSamples` (same formula). */
+export function cropWindow(nSamples: number, sampleRate: number): { offsetSec: number; durationSec: number } {
+  const max = clipSampleCount(sampleRate);
+  const start = nSamples > max ? Math.floor((nSamples - max) / 2) : 0;
+  return { offsetSec: start / sampleRate, durationSec: Math.min(nSamples, max) / sampleRate };
+}
+
+/** `times` moved into [offset, offset + duration) and made relative to it. */
+function shiftTimes(times: readonly number[], offsetSec: number, durationSec: number): number[] {
+  const out: number[] = [];
+  for (const t of times) {
+    const s = t - offsetSec;
+    if (s >= 0 && s < durationSec) out.push(s);
+  }
+  return out;
+}
+
+function shiftBeats(beats: readonly Beat[], offsetSec: number, durationSec: number): Beat[] {
+  const out: Beat[] = [];
+  for (const b of beats) {
+    const timeSec = b.timeSec - offsetSec;
+    if (timeSec >= 0 && timeSec < durationSec) out.push({ ...b, timeSec });
+  }
+  return out;
+}
+
+/** Signal results by layout slot: `spacing:dbn_best` reads the spacing signal of the chosen DBN variant. */
+export function signalsBySlot(signals: Readonly<Record<string, MeterScores>>, dbnBest: string | null): Record<string, MeterScores> {
+  const out: Record<string, MeterScores> = {};
+  for (const slot of SIGNAL_SLOTS) {
+    const source = slot.name === "spacing:dbn_best" ? (dbnBest ? `spacing:${dbnBest}` : undefined) : slot.name;
+    const scores = source === undefined ? undefined : signals[source];
+    if (scores && Object.keys(scores).length > 0) out[slot.name] = scores;
+  }
+  return out;
+}
+
+export interface VectorParts {
+  onsets: OnsetsRecord;
+  audio: Float32Array;
+  ssm: Float32Array;
+  /** Beats by tracker slot, absolute times. */
+  slots: Readonly<Record<string, readonly Beat[]>>;
+  /** Signal results by slot name. */
+  signals: Readonly<Record<string, MeterScores>>;
+  libBpm: number;
+  tgBpm: number;
+  /** Restrict beats and onset events to this window (sections); default the whole file. */
+  windowSec?: { start: number; end: number };
+}
+
+/** Assemble the vector from its parts (used for the file and, with a window, for sections). */
+export function vectorFromParts(parts: VectorParts): FeatureVectorResult {
+  const { onsets } = parts;
+  const durationSec = onsets.n_samples / onsets.sample_rate;
+  if (parts.audio.length !== AUDIO_BLOCK.length || parts.ssm.length !== SSM_BLOCK.length || durationSec < MIN_CLIP_DURATION_SEC) {
+    return { ok: false, reason: "too short", durationSec };
+  }
+  const crop = parts.windowSec
+    ? { offsetSec: parts.windowSec.start, durationSec: parts.windowSec.end - parts.windowSec.start }
+    : cropWindow(onsets.n_samples, onsets.sample_rate);
+  const slots: Record<string, Beat[]> = {};
+  for (const [slot, beats] of Object.entries(parts.slots)) slots[slot] = shiftBeats(beats, crop.offsetSec, crop.durationSec);
+  const events = shiftTimes(onsets.onset_events, crop.offsetSec, crop.durationSec);
+  const vector = assembleFeatureVector({
+    audio: parts.audio,
+    ssm: parts.ssm,
+    beat: beatBlock(slots, events, crop.durationSec),
+    signal: signalBlock(parts.signals),
+    tempo: tempoBlock(parts.libBpm, parts.tgBpm),
+  });
+  return { ok: true, vector, durationSec };
+}
+
+/** The file's 1630-value vector from its records (`derived` when already computed). */
+export function computeFeatureVector(records: FileRecords, derived: Derived = derive(records.beats, records.onsets)): FeatureVectorResult {
+  return vectorFromParts({
+    onsets: records.onsets,
+    audio: records.features.meter_net_audio,
+    ssm: records.features.meter_net_ssm,
+    slots: derived.slots,
+    signals: signalsBySlot(records.signals, derived.dbnBest),
+    libBpm: records.onsets.tempo_librosa,
+    tgBpm: records.onsets.tempo_tempogram,
+  });
+}
