@@ -1,10 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { keyFor, defineComponent, openCache } from "@tactus/cache";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const MAIN = new URL("../dist/main.js", import.meta.url).pathname;
@@ -79,5 +79,153 @@ describe("tactus", () => {
     expect(stats.families.features.bytes).toBe(1449 * 4);
     const text = await tactus(["cache", "stats"], { TACTUS_CACHE_DIR: dir });
     expect(text.stdout).toMatch(/features\s+1\s+5\.7 KiB/);
+  });
+});
+
+/** Deterministic "random" bytes: not any audio format. */
+function junk(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let x = 12345;
+  for (let i = 0; i < size; i++) bytes[i] = (x = (x * 1103515245 + 12345) & 0x7fffffff) >> 16;
+  return bytes;
+}
+
+describe("analysis commands", { timeout: 180_000 }, () => {
+  const root = mkdtempSync(join(tmpdir(), "tactus-analysis-"));
+  const corpus = join(root, "corpus");
+  const env = { TACTUS_CACHE_DIR: join(root, "cache") };
+  let clips: string[] = [];
+
+  beforeAll(async () => {
+    const res = await tactus(["corpus", "synth", "--out", corpus, "--per-class", "1", "--duration", "4", "--seed", "3"]);
+    expect(res.code).toBe(0);
+    clips = readdirSync(join(corpus, "audio")).sort().map((f) => join(corpus, "audio", f));
+    expect(clips).toHaveLength(6);
+  }, 60_000);
+
+  it("warms a corpus with 2 workers; a second run finds everything cached and computes nothing", async () => {
+    const first = await tactus(["warm", "--data-dir", corpus, "-w", "2"], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("warm: 6 computed, 0 already cached, 0 failed");
+    expect(first.stdout).toMatch(/features\s+6\/6\s+100%/);
+    const second = await tactus(["warm", "--data-dir", corpus, "-w", "2"], env);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("warm: all 6 files cached");
+    expect(second.stdout).toContain("warm: 0 computed, 6 already cached, 0 failed");
+    for (const family of ["beats", "onsets", "signals", "features"]) {
+      expect(second.stdout).toMatch(new RegExp(`${family}\\s+6/6\\s+100%\\s+OK`));
+    }
+    const stats = await tactus(["cache", "stats", "--data-dir", corpus], env);
+    expect(stats.stdout).toMatch(/signals\s+\d+\s+\S+ \S+\s+0\s+6\/6/);
+    const clean = await tactus(["cache", "clean"], env);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("removed 0 entries");
+  });
+
+  it("analyzes a clip: table, JSON without NaN/Infinity, the backend on stderr", async () => {
+    const text = await tactus(["analyze", clips[0]!], env);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/file\s+meter\s+confidence\s+alternatives\s+BPM\s+tempo/);
+    expect(text.stdout).toContain(clips[0]!);
+    expect(text.stderr).toMatch(/^backend: (node|wasm|cpu)$/m);
+    expect(text.stderr.match(/backend:/g)).toHaveLength(1);
+
+    const json = await tactus(["analyze", "--json", "--verbose", "--no-cache", clips[1]!]);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).not.toMatch(/NaN|Infinity/);
+    const result = JSON.parse(json.stdout);
+    expect(result.file).toBe(clips[1]);
+    expect(result.tempo.bpm).toBeGreaterThan(0);
+    expect(result.meter_hypotheses.length).toBeGreaterThan(0);
+    expect(Object.keys(result.details.trackers).length).toBeGreaterThan(0);
+    expect(result.cache.hit).toBe(false);
+  });
+
+  it("names the file and the reason when input is bad", async () => {
+    const missing = join(root, "missing.wav");
+    const res = await tactus(["analyze", missing], env);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toContain(missing);
+    expect(res.stderr).toMatch(/no such file/);
+
+    const bad = join(root, "noise.wav");
+    writeFileSync(bad, junk(4096));
+    const junkRes = await tactus(["analyze", bad], env);
+    expect(junkRes.code).not.toBe(0);
+    expect(junkRes.stderr).toContain(bad);
+    expect(junkRes.stderr).toMatch(/NotAudioError: .*not a recognised audio format/);
+
+    const mixed = await tactus(["analyze", "--json", clips[0]!, bad], env);
+    expect(mixed.code).toBe(1);
+    const results = JSON.parse(mixed.stdout);
+    expect(results).toHaveLength(1);
+    expect(results[0].file).toBe(clips[0]);
+    expect(mixed.stderr).toMatch(/1 of 2 files failed/);
+    expect(mixed.stderr).toContain(bad);
+  });
+
+  it("lists a corrupt file, writes the failures file, and fails only with --strict", async () => {
+    const broken = join(root, "broken-corpus");
+    cpSync(corpus, broken, { recursive: true });
+    const victim = readdirSync(join(broken, "audio")).sort()[2]!;
+    writeFileSync(join(broken, "audio", victim), junk(8192));
+    const failures = join(root, "failures.tsv");
+    const res = await tactus(["warm", "--data-dir", broken, "--failures", failures], env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain("0 computed, 5 already cached, 1 failed");
+    expect(res.stderr).toContain(victim);
+    const written = readFileSync(failures, "utf8").trim().split("\n");
+    expect(written).toHaveLength(2);
+    expect(written[1]).toContain(victim);
+    expect(written[1]).toContain("NotAudioError");
+    const strict = await tactus(["warm", "--data-dir", broken, "--strict"], env);
+    expect(strict.code).toBe(1);
+    expect(readFileSync(join(env.TACTUS_CACHE_DIR, "warm-failures.tsv"), "utf8")).toContain(victim);
+  });
+
+  it("loses no finished work when warm is killed with SIGKILL", async () => {
+    const other = join(root, "other");
+    expect((await tactus(["corpus", "synth", "--out", other, "--per-class", "1", "--duration", "4", "--seed", "9", "--classes", "3,4,5"])).code).toBe(0);
+    const killEnv = { TACTUS_CACHE_DIR: join(root, "kill-cache") };
+    const child = spawn(process.execPath, [MAIN, "warm", "--data-dir", other], {
+      env: { ...process.env, CI: "1", ...killEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    await new Promise<void>((resolve) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // The first file is committed once the progress shows it.
+        if (/warm: 1\/3/.test(stderr) && child.exitCode === null) child.kill("SIGKILL");
+      });
+      child.on("exit", () => resolve());
+    });
+    expect(child.signalCode).toBe("SIGKILL");
+    const again = await tactus(["warm", "--data-dir", other], killEnv);
+    expect(again.code, again.stderr).toBe(0);
+    const done = /warm: (\d+) computed, (\d+) already cached, 0 failed/.exec(again.stdout);
+    expect(done).not.toBeNull();
+    expect(Number(done![2])).toBeGreaterThanOrEqual(1);
+    expect(Number(done![1]) + Number(done![2])).toBe(3);
+    expect(again.stdout).toMatch(/features\s+3\/3\s+100%/);
+  });
+
+  it("prints the feature layout and a file's signals", async () => {
+    const layout = await tactus(["features", "--layout"]);
+    expect(layout.code).toBe(0);
+    expect(layout.stdout).toContain("total: 1630");
+    const vector = await tactus(["features", "--json", clips[0]!], env);
+    expect(vector.code, vector.stderr).toBe(0);
+    const parsed = JSON.parse(vector.stdout);
+    expect(parsed.length).toBe(1630);
+    expect(parsed.values).toHaveLength(1630);
+
+    const signals = await tactus(["signals", clips[0]!], env);
+    expect(signals.code, signals.stderr).toBe(0);
+    const header = signals.stdout.split("\n")[1]!;
+    for (const key of ["2/4", "3/4", "4/4", "5/4", "5/8", "6/8", "7/4", "7/8", "9/8", "10/8", "11/8", "12/8"]) {
+      expect(header.split(/\s+/)).toContain(key);
+    }
+    expect(signals.stdout).toMatch(/onset_mlp: unavailable/);
   });
 });

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, extname, join, relative, resolve } from "node:path";
+import { basename, extname, join, resolve } from "node:path";
 import { LABELS_FILE, loadFolderDataset } from "@tactus/datasets";
 import { UsageError } from "./fail.js";
 
@@ -110,7 +110,7 @@ export async function selectFiles(options: SelectOptions): Promise<Selection> {
   for (const dir of dirs) {
     const all = await listFolderDataset(dir);
     const kept = all.filter((f) => inSplit(f.id, options.split));
-    notes.push(`${relative(process.cwd(), resolve(dir)) || "."}: ${kept.length} of ${all.length} files in split ${options.split}`);
+    notes.push(`${dir}: ${kept.length} of ${all.length} files in split ${options.split}`);
     files.push(...kept);
   }
   const limit = options.limit ?? 0;

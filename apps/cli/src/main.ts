@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { registerAnalyzeCommand } from "./commands/analyze.js";
 import { registerBeatsCommand } from "./commands/beats.js";
 import { registerCacheCommands } from "./commands/cache.js";
 import { registerCorpusCommands } from "./commands/corpus.js";
+import { registerFeaturesCommand } from "./commands/features.js";
+import { registerSignalsCommand } from "./commands/signals.js";
+import { registerWarmCommand } from "./commands/warm.js";
 import { reportError } from "./fail.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -16,11 +20,21 @@ export function buildProgram(): Command {
     .version(version, "-V, --version")
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
+  registerAnalyzeCommand(program);
   registerCorpusCommands(program);
   registerBeatsCommand(program);
+  registerWarmCommand(program);
   registerCacheCommands(program);
+  registerFeaturesCommand(program);
+  registerSignalsCommand(program);
   return program;
 }
+
+// `tactus … | head`: a closed pipe ends the program quietly (finished cache writes are committed).
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 buildProgram()
   .parseAsync(process.argv)

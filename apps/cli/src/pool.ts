@@ -54,10 +54,13 @@ export class WorkerCrashedError extends Error {
 /** The pool was closed (interrupt) before the task could start or finish. */
 export class PoolClosedError extends Error {
   readonly path: string;
-  constructor(path: string) {
-    super(`${path}: not processed (interrupted)`);
+  /** The file was being processed (and was abandoned) rather than still queued. */
+  readonly started: boolean;
+  constructor(path: string, started = false) {
+    super(`${path}: ${started ? "abandoned mid-file" : "not started"} (interrupted)`);
     this.name = "PoolClosedError";
     this.path = path;
+    this.started = started;
   }
 }
 
@@ -179,7 +182,7 @@ export class ForkPool implements Pool {
       slot.current = undefined;
       if (pending) {
         if (!this.#closed && pending.attempts <= this.#retries) this.#queue.unshift(pending);
-        else pending.reject(this.#closed ? new PoolClosedError(pending.request.path) : new WorkerCrashedError(pending.request.path, how));
+        else pending.reject(this.#closed ? new PoolClosedError(pending.request.path, true) : new WorkerCrashedError(pending.request.path, how));
       }
       this.#dispatch();
     };

@@ -7,8 +7,10 @@ export type FileOutcome<R> =
 export interface RunFilesResult<R> {
   /** Finished files (successes and failures), in completion order. */
   outcomes: FileOutcome<R>[];
-  /** Files never processed because the run was interrupted. */
+  /** Files not finished because the run was interrupted (queued, or abandoned mid-file). */
   notRun: string[];
+  /** Of `notRun`, those abandoned mid-file (their worker was stopped). */
+  abandoned: string[];
   /** SIGINT or SIGTERM arrived. */
   interrupted: boolean;
 }
@@ -16,7 +18,7 @@ export interface RunFilesResult<R> {
 export interface RunFilesOptions<R> {
   /** Called as each file finishes. */
   onOutcome?: (outcome: FileOutcome<R>) => void;
-  /** How long running files may take to finish after an interrupt (default 3 s). */
+  /** How long running files may take to finish after an interrupt (default 5 s). */
   graceMs?: number;
 }
 
@@ -29,10 +31,11 @@ export interface RunFilesOptions<R> {
 export async function runFiles<R>(
   pool: Pool,
   requests: readonly TaskRequest[],
-  { onOutcome, graceMs = 3000 }: RunFilesOptions<R> = {},
+  { onOutcome, graceMs = 5000 }: RunFilesOptions<R> = {},
 ): Promise<RunFilesResult<R>> {
   const outcomes: FileOutcome<R>[] = [];
   const notRun: string[] = [];
+  const abandoned: string[] = [];
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) process.exit(130);
@@ -54,6 +57,7 @@ export async function runFiles<R>(
           (error: Error) => {
             if (error instanceof PoolClosedError) {
               notRun.push(request.path);
+              if (error.started) abandoned.push(request.path);
               return;
             }
             const outcome: FileOutcome<R> = { path: request.path, ok: false, error };
@@ -68,5 +72,5 @@ export async function runFiles<R>(
     process.off("SIGTERM", onSignal);
     await pool.close(0);
   }
-  return { outcomes, notRun, interrupted };
+  return { outcomes, notRun, abandoned, interrupted };
 }

@@ -3,11 +3,10 @@
  * when one is given), `warmFile` (fill a file's cache entries, no model) and `featuresForFile`
  * (the MeterNet input of a file, for extraction and training — the same path inference uses).
  */
-import { resample } from "@tactus/audio";
+import { preprocess, resample } from "@tactus/audio";
 import { type AnalysisCache, audioHash, CacheUnavailableError } from "@tactus/cache";
 import { fallbackHypotheses, type MeterHypothesesResult, meterHypotheses } from "@tactus/meternet";
 import { computeSignal, SIGNALS } from "@tactus/signals";
-import { preprocess } from "@tactus/audio";
 import { type OpenEngineCacheOptions, openEngineCache } from "./components.js";
 import { type LoadedAudio, loadPreprocessed, SAMPLE_RATE } from "./load.js";
 import { DEFAULT_CHECKPOINT_DIR, type LoadedModel, loadModel, predictOne } from "./model.js";

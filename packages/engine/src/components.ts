@@ -29,8 +29,8 @@ export interface EngineComponents {
 
 export interface BuildComponentsOptions {
   /**
-   * Extra source files per component id (`signals:autocorr`, `beats:dbn` …; signal ids use the
-   * registry name). For tests that edit a fixture file and watch the invalidation.
+   * Extra source files per component id (`signals:autocorr`, `signals:spacing.dbn`, `beats:dbn`,
+   * `onsets` …). For tests that edit a fixture file and watch the invalidation.
    */
   extraSources?: Readonly<Record<string, readonly string[]>>;
 }
@@ -109,7 +109,7 @@ export function buildEngineComponents(options: BuildComponentsOptions = {}): Eng
               ...(signal.inputs.includes("chroma") ? chromaSources : []),
             ]
           : []),
-        ...extra(`signals:${signal.name}`),
+        ...extra(`signals:${signalCacheName(signal.name)}`),
       ],
       dependsOn: readsTrackers ? signal.trackers.map((t) => beats[t as TrackerName]).filter(Boolean) : [...allBeats, onsets],
       description: signal.description,

@@ -92,7 +92,9 @@ function assertFinite(value: Json, path: string): void {
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new RangeError(`toJson: ${path} is ${value}`);
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => assertFinite(v, `${path}[${i}]`));
+    value.forEach((v, i) => {
+      assertFinite(v, `${path}[${i}]`);
+    });
   } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) assertFinite(v, `${path}.${k}`);
   }

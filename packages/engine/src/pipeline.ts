@@ -111,7 +111,7 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
     const names = missingSignals.map((s) => s.name);
     const scores = await timed("signals", onStage, () => computeSignalRecords(names, derived, onsets, clip));
     Object.assign(fresh.signals, viaJson(scores));
-    computed.push(...names.map((n) => `signals:${n}`));
+    computed.push(...names.map((n) => `signals:${signalCacheName(n)}`));
   }
   if (clip && missingGroups.length > 0) {
     Object.assign(fresh.features, await timed("features", onStage, () => computeFeatureGroups(missingGroups, derived, clip)));

@@ -1,35 +1,109 @@
-import { FAMILIES, openCache } from "@tactus/cache";
+import { type AnalysisCache, audioHash, type CacheStats, FAMILIES, openCache } from "@tactus/cache";
+import { engineComponents } from "@tactus/engine";
 import type { Command } from "commander";
+import { DATASET_KINDS, selectFiles } from "../dataset-files.js";
+import { describeFailure, UsageError } from "../fail.js";
 import { formatBytes, table } from "../format.js";
 
+interface StatsOptions {
+  cacheDir?: string;
+  json?: boolean;
+  dataset?: string;
+  dataDir?: string;
+}
+
 export function registerCacheCommands(program: Command): void {
-  const cache = program.command("cache").description("inspect the LMDB analysis cache");
+  const cache = program.command("cache").description("inspect and clean the LMDB analysis cache");
   cache
     .command("stats")
-    .description("entries and size per key family (beats, onsets, signals, features)")
+    .description("entries and size per key family; with --data-dir, how many of the dataset's files each family covers")
     .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
+    .option("--dataset <kind>", `dataset format: ${DATASET_KINDS.join(", ")}`, "folder")
+    .option("--data-dir <dir>", "dataset folder: report per-family hits for its files")
     .option("--json", "print JSON")
-    .action(async (opts: { cacheDir?: string; json?: boolean }) => {
-      // Opening without a component list never deletes anything (see @tactus/cache README).
-      const store = openCache({ dir: opts.cacheDir, removeStale: false });
-      try {
-        const stats = store.stats();
+    .action(async (opts: StatsOptions) => {
+      if (!opts.dataDir) {
+        // Opening without a component list never deletes anything (see @tactus/cache README).
+        await withStore(openCache({ dir: opts.cacheDir, removeStale: false }), (store) => {
+          const stats = store.stats();
+          process.stdout.write(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : `${familyTable(stats, false)}\n`);
+        });
+        return;
+      }
+      if (!(DATASET_KINDS as readonly string[]).includes(opts.dataset ?? "folder")) {
+        throw new UsageError(`--dataset: unknown dataset "${opts.dataset}" (known: ${DATASET_KINDS.join(", ")})`);
+      }
+      const { files } = await selectFiles({ dataset: "folder", dataDir: opts.dataDir, split: "all" });
+      const hashes: string[] = [];
+      for (const file of files) {
+        try {
+          hashes.push(await audioHash(file.path));
+        } catch (error) {
+          process.stderr.write(`skipped: ${describeFailure(file.path, error as Error)}\n`);
+        }
+      }
+      // The engine's components make `hits` mean "every entry of the family is current"; nothing is removed.
+      await withStore(openCache({ dir: opts.cacheDir, components: engineComponents().all, removeStale: false }), (store) => {
+        const stats = store.stats(hashes);
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(stats, null, 2)}\n` : `${opts.dataDir}: ${files.length} files\n${familyTable(stats, true)}\n`,
+        );
+      });
+    });
+
+  cache
+    .command("clean")
+    .description("remove entries whose code fingerprint is stale (and, with --unknown, entries of no engine component)")
+    .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
+    .option("--unknown", "also remove entries of components the engine does not have")
+    .option("--json", "print JSON")
+    .action(async (opts: { cacheDir?: string; unknown?: boolean; json?: boolean }) => {
+      const components = engineComponents().all;
+      await withStore(openCache({ dir: opts.cacheDir, components, removeStale: false }), (store) => {
+        const before = store.stats();
+        const removed = store.removeStale({ removeUnknown: opts.unknown ?? false });
+        const after = store.stats();
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+          const summary = { path: store.path, removed, before: pick(before), after: pick(after) };
+          process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
           return;
         }
-        const rows = FAMILIES.map((family) => {
-          const f = stats.families[family];
-          return [family, f.entries, formatBytes(f.bytes)];
-        });
         process.stdout.write(
-          `cache: ${stats.path}\n${table(["family", "entries", "size"], rows)}\n` +
-            `total: ${stats.entries} entries, ${formatBytes(stats.bytes)}` +
-            (stats.unparsed ? `, ${stats.unparsed} unreadable keys` : "") +
-            "\n",
+          `cache: ${store.path}\n` +
+            `removed ${removed} entr${removed === 1 ? "y" : "ies"}` +
+            (opts.unknown ? " (stale, unknown or unreadable)" : " (stale or unreadable)") +
+            `\nbefore: ${before.entries} entries, ${formatBytes(before.bytes)}` +
+            `\nafter:  ${after.entries} entries, ${formatBytes(after.bytes)}\n` +
+            (!opts.unknown && after.entries > 0 && totalUnknown(after) > 0
+              ? `${totalUnknown(after)} entries of unknown components kept (--unknown removes them)\n`
+              : ""),
         );
-      } finally {
-        await store.close();
-      }
+      });
     });
+}
+
+async function withStore(store: AnalysisCache, use: (store: AnalysisCache) => void): Promise<void> {
+  try {
+    use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const pick = (s: CacheStats) => ({ entries: s.entries, bytes: s.bytes });
+const totalUnknown = (s: CacheStats) => FAMILIES.reduce((n, f) => n + s.families[f].unknown, 0);
+
+function familyTable(stats: CacheStats, withHits: boolean): string {
+  const header = withHits ? ["family", "entries", "size", "stale", "files cached"] : ["family", "entries", "size"];
+  const rows = FAMILIES.map((family) => {
+    const f = stats.families[family];
+    const row: (string | number)[] = [family, f.entries, formatBytes(f.bytes)];
+    if (withHits) row.push(f.stale, `${f.hits}/${f.total}`);
+    return row;
+  });
+  return (
+    `cache: ${stats.path}\n${table(header, rows)}\n` +
+    `total: ${stats.entries} entries, ${formatBytes(stats.bytes)}` +
+    (stats.unparsed ? `, ${stats.unparsed} unreadable keys` : "")
+  );
 }

@@ -1,15 +1,8 @@
 import { DEFAULT_CLASSES, generateCorpus } from "@tactus/datasets";
 import type { Command } from "commander";
 import { UsageError } from "../fail.js";
+import { nonNegativeInt } from "../options.js";
 import { startProgress } from "../progress.js";
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, got "${value}"`);
-    return n;
-  };
-}
 
 export function registerCorpusCommands(program: Command): void {
   const corpus = program.command("corpus").description("make training and test corpora");
@@ -17,8 +10,8 @@ export function registerCorpusCommands(program: Command): void {
     .command("synth")
     .description("write a seeded synthetic corpus: audio/*.wav, labels.tsv, annotations/*.beats")
     .requiredOption("--out <dir>", "output folder")
-    .option("--per-class <n>", "clips per meter class", positiveInt("--per-class"), 10)
-    .option("--seed <n>", "random seed (same seed, same bytes)", positiveInt("--seed"), 1)
+    .option("--per-class <n>", "clips per meter class", nonNegativeInt("--per-class"), 10)
+    .option("--seed <n>", "random seed (same seed, same bytes)", nonNegativeInt("--seed"), 1)
     .option("--duration <sec>", "clip length in seconds", Number, 30)
     .option(
       "--classes <list>",

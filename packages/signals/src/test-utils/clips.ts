@@ -1,8 +1,9 @@
+import { type BeatAnalysis, analyzeBeats, onsetAlignmentF1, TRACKERS } from "@tactus/beat-trackers";
 import { synthesizeClip } from "@tactus/datasets";
 import { METER_KEYS, type MeterScores } from "../meters.js";
 import type { BeatLike } from "../types.js";
 
-/** The seeded evaluation set: 10 short drum clips per meter, tempi spread over a range. */
+/** The seeded evaluation set: short drum clips per meter, tempi spread over a range. */
 export const EVAL_METERS = [
   [3, 4],
   [4, 4],
@@ -13,9 +14,11 @@ export const EVAL_METERS = [
 export interface EvalClip {
   meter: string;
   numerator: number;
+  /** Annotated tempo of the annotated beat (eighths for 7/8). */
   bpm: number;
   samples: Float32Array;
   sampleRate: number;
+  /** Annotated beats and downbeats. */
   beats: BeatLike[];
 }
 
@@ -36,6 +39,53 @@ export function* evalClips(perMeter = 10, durationSec = 12): Generator<EvalClip>
   }
 }
 
+/** Trackers that mark downbeats (the DBN family), from the tracker registry. */
+export const DOWNBEAT_TRACKER_NAMES = TRACKERS.filter((t) => t.downbeats).map((t) => t.name);
+
+export interface AnalyzedClip extends EvalClip {
+  /** analyzeBeats over the downbeat trackers only (beats, activations, onset envelope, tempo). */
+  analysis: BeatAnalysis;
+  /** The fixed-bar-length DBN variant whose beats align best with the onsets (`dbn_bpbN`). */
+  bestFixed: { name: string; beats: readonly BeatLike[] };
+}
+
+const analyzed = new Map<string, Promise<AnalyzedClip[]>>();
+
+/**
+ * The evaluation clips through the real beat stage (`analyzeBeats` with the DBN trackers;
+ * `dp` and `multifeature` are not needed by any signal here), computed once per test file.
+ */
+export function analyzedClips(perMeter: number, durationSec = 12): Promise<AnalyzedClip[]> {
+  const key = `${perMeter}:${durationSec}`;
+  let pending = analyzed.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const out: AnalyzedClip[] = [];
+      for (const clip of evalClips(perMeter, durationSec)) {
+        const analysis = await analyzeBeats(clip.samples, clip.sampleRate, { trackers: DOWNBEAT_TRACKER_NAMES });
+        const onsets = Array.from(analysis.onsets.timesSec);
+        let bestFixed = { name: "", beats: [] as readonly BeatLike[] };
+        let bestF1 = -1;
+        for (const result of Object.values(analysis.results)) {
+          if (result.name === "dbn" || result.beats.length === 0) continue;
+          const f1 = onsetAlignmentF1(
+            result.beats.map((b) => b.timeSec),
+            onsets,
+          );
+          if (f1 > bestF1) {
+            bestF1 = f1;
+            bestFixed = { name: result.name, beats: result.beats };
+          }
+        }
+        out.push({ ...clip, analysis, bestFixed });
+      }
+      return out;
+    })();
+    analyzed.set(key, pending);
+  }
+  return pending;
+}
+
 /** Highest-scoring key (first in METER_KEYS order on ties); "" for {}. */
 export function topKey(scores: MeterScores): string {
   let best = "";
@@ -48,6 +98,11 @@ export function topKey(scores: MeterScores): string {
     }
   }
   return best;
+}
+
+/** True when the top key's numerator is the clip's annotated numerator. */
+export function numeratorHit(scores: MeterScores, numerator: number): boolean {
+  return topKey(scores).split("/")[0] === String(numerator);
 }
 
 /** Per-meter hit counts plus the overall rate. */
@@ -68,7 +123,26 @@ export class Tally {
     }
     return total === 0 ? 0 : hit / total;
   }
+  /** Hit rate of one meter (0 when absent). */
+  rateOf(meter: string): number {
+    const t = this.hits.get(meter);
+    return t && t.total > 0 ? t.hit / t.total : 0;
+  }
   toString(): string {
     return [...this.hits].map(([m, t]) => `${m} ${t.hit}/${t.total}`).join(", ") + ` (overall ${(100 * this.rate).toFixed(1)} %)`;
   }
+}
+
+/** A per-meter markdown-ish table of several tallies (one row per signal). */
+export function tallyTable(rows: readonly [string, Tally][]): string {
+  const meters = EVAL_METERS.map(([n, d]) => `${n}/${d}`);
+  const lines = [`| signal | ${meters.join(" | ")} | overall |`];
+  for (const [name, t] of rows) {
+    const cells = meters.map((m) => {
+      const h = t.hits.get(m);
+      return h ? `${h.hit}/${h.total}` : "–";
+    });
+    lines.push(`| ${name} | ${cells.join(" | ")} | ${(100 * t.rate).toFixed(0)} % |`);
+  }
+  return lines.join("\n");
 }

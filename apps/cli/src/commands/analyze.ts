@@ -1,0 +1,90 @@
+import type { Command } from "commander";
+import { describeFailure } from "../fail.js";
+import { positiveInt } from "../options.js";
+import { startProgress } from "../progress.js";
+import { type ResultJson, resultsTable, sectionsReport, verboseReport } from "../results.js";
+import { runFiles } from "../run-files.js";
+import { type AnalyzeTaskOptions, type AnalyzeTaskResult, openPool } from "../tasks.js";
+
+interface AnalyzeOptions {
+  json?: boolean;
+  cache: boolean;
+  cacheDir?: string;
+  sections?: boolean;
+  verbose?: boolean;
+  checkpoint?: string;
+  workers: number;
+}
+
+export function registerAnalyzeCommand(program: Command): void {
+  program
+    .command("analyze <files...>")
+    .description("meter hypotheses, tempo and beats of audio files (table, or --json)")
+    .option("--json", "print the engine's JSON (an array for several files)")
+    .option("--no-cache", "do not read or write the analysis cache")
+    .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
+    .option("--sections", "detect sections (meter and tempo per part of the file)")
+    .option("-v, --verbose", "per-tracker beats, alignment F1s, signal scores and timings")
+    .option("--checkpoint <dir>", "MeterNet checkpoint directory (default: data/meter_net)")
+    .option("-w, --workers <n>", "files analysed in parallel (worker processes; 1 = in this process)", positiveInt("--workers"), 1)
+    .action(async (files: string[], opts: AnalyzeOptions) => {
+      const options: AnalyzeTaskOptions = {
+        ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
+        ...(opts.checkpoint !== undefined ? { checkpointDir: opts.checkpoint } : {}),
+        noCache: !opts.cache,
+        sections: opts.sections ?? false,
+        verbose: opts.verbose ?? false,
+      };
+      const pool = openPool(Math.min(opts.workers, files.length));
+      const progress = files.length > 1 ? startProgress("analyze", files.length) : undefined;
+      let backendShown = false;
+      const run = await runFiles<AnalyzeTaskResult>(
+        pool,
+        files.map((path) => ({ task: "analyze", path, options })),
+        {
+          onOutcome: (outcome) => {
+            progress?.tick();
+            if (outcome.ok && !backendShown) {
+              backendShown = true;
+              process.stderr.write(`backend: ${outcome.result.backend}\n`);
+            }
+          },
+        },
+      );
+      progress?.stop();
+
+      // Input order, not completion order.
+      const byPath = new Map(run.outcomes.map((o) => [o.path, o]));
+      const done = files.flatMap((file) => {
+        const o = byPath.get(file);
+        return o?.ok ? [{ file, json: o.result.json as unknown as ResultJson }] : [];
+      });
+      if (opts.json) {
+        const objects = done.map(({ file, json }) => ({ file, ...json }));
+        if (files.length === 1 && objects.length === 1) process.stdout.write(`${JSON.stringify(objects[0], null, 2)}\n`);
+        else if (files.length > 1) process.stdout.write(`${JSON.stringify(objects, null, 2)}\n`);
+      } else if (done.length > 0) {
+        process.stdout.write(`${resultsTable(done)}\n`);
+        if (opts.sections) for (const { file, json } of done) process.stdout.write(`\n${sectionsReport(file, json)}\n`);
+        if (opts.verbose) for (const { file, json } of done) process.stdout.write(`\n${verboseReport(file, json)}\n`);
+      }
+      const warnings = new Map<string, string[]>();
+      for (const { file, json } of done) for (const w of json.warnings) warnings.set(w, [...(warnings.get(w) ?? []), file]);
+      for (const [w, which] of warnings) {
+        process.stderr.write(`warning: ${w}${which.length < done.length ? ` (${which.join(", ")})` : ""}\n`);
+      }
+
+      const failed = files.flatMap((file) => {
+        const o = byPath.get(file);
+        return o && !o.ok ? [describeFailure(file, o.error)] : [];
+      });
+      if (files.length === 1 && failed.length === 1) process.stderr.write(`tactus: ${failed[0]}\n`);
+      else if (failed.length > 0) {
+        process.stderr.write(`\n${failed.length} of ${files.length} files failed:\n${failed.map((f) => `  ${f}\n`).join("")}`);
+      }
+      if (run.interrupted) {
+        process.stderr.write(`interrupted: ${done.length} analysed, ${run.notRun.length} not finished\n`);
+        process.exitCode = 130;
+      } else if (failed.length > 0) process.exitCode = 1;
+    });
+}
