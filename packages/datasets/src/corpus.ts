@@ -1,12 +1,14 @@
 /**
  * Write a synthetic meter corpus as a folder dataset (see folder-dataset.ts): balanced classes,
  * with denominators, groupings, tempi, instrumentation, swing, drift and noise varied
- * deterministically from one seed.
+ * deterministically from one seed. Loaded back with `loadFolder`, clips get their split from
+ * `hashSplit(id)` like every other dataset without a published split.
  */
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeWav } from "@tactus/audio";
 import { formatBeats } from "./beats-file.js";
+import { DATASET_CLASSES } from "./classes.js";
 import type { Instrumentation, ResolvedClipSpec } from "./compose.js";
 import { DatasetFormatError, InvalidSpecError } from "./errors.js";
 import { ANNOTATIONS_DIR, LABELS_FILE } from "./folder-dataset.js";
@@ -14,8 +16,8 @@ import { formatGrouping } from "./meter.js";
 import { hashSeed, Rng } from "./prng.js";
 import { composeClip, resolveClipSpec, synthesizeClip } from "./synthesize.js";
 
-/** The meter classes of the project (ARCHITECTURE.md decision 6). */
-export const DEFAULT_CLASSES: readonly number[] = [3, 4, 5, 7, 9, 11];
+/** The meter classes of the project (ARCHITECTURE.md decision 6): {@link DATASET_CLASSES}. */
+export const DEFAULT_CLASSES: readonly number[] = DATASET_CLASSES;
 
 export interface MeterVariant {
   numerator: number;

@@ -4,14 +4,19 @@
  *
  *   <dir>/labels.tsv             header + one row per clip; columns `file` and `meter` required,
  *                                `denominator`, `beats` and any others optional
+ *   <dir>/labels.csv             the same, comma-separated (quotes allowed), when there is no
+ *                                labels.tsv (having both is an error)
  *   <dir>/audio/<id>.wav         paths in `file` are relative to <dir>
  *   <dir>/annotations/<id>.beats optional Ballroom/GTZAN beat annotations
  */
 import { access, readFile } from "node:fs/promises";
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { DatasetFormatError, DatasetPathError } from "./errors.js";
+import { checkWidth, parseTable, requireColumns, type Table } from "./table.js";
 
 export const LABELS_FILE = "labels.tsv";
+/** The comma-separated alternative to {@link LABELS_FILE}. */
+export const LABELS_CSV_FILE = "labels.csv";
 export const ANNOTATIONS_DIR = "annotations";
 
 export interface FolderDatasetEntry {
@@ -48,7 +53,7 @@ export function resolveInsideRoot(root: string, relPath: string, source: string,
   return full;
 }
 
-async function exists(path: string): Promise<boolean> {
+export async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
     return true;
@@ -68,34 +73,17 @@ function positiveInteger(text: string): number | undefined {
  */
 export async function loadFolderDataset(dir: string): Promise<FolderDatasetEntry[]> {
   const root = resolve(dir);
-  const labelsPath = join(root, LABELS_FILE);
-  let text: string;
-  try {
-    text = await readFile(labelsPath, "utf8");
-  } catch (error) {
-    throw new DatasetFormatError(labelsPath, `cannot read labels (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const lines = text.split(/\r?\n/);
-  const headerIndex = lines.findIndex((l) => l.trim() !== "");
-  if (headerIndex < 0) throw new DatasetFormatError(labelsPath, "empty labels file");
-  const header = lines[headerIndex]!.split("\t").map((h) => h.trim());
-  for (const required of ["file", "meter"]) {
-    if (!header.includes(required)) {
-      throw new DatasetFormatError(labelsPath, `header has no "${required}" column`, headerIndex + 1);
-    }
-  }
+  const { labelsPath, table, what } = await readFolderLabels(root);
+  const header = table.header;
   const entries: FolderDatasetEntry[] = [];
   const seen = new Map<string, number>();
-  for (let i = headerIndex + 1; i < lines.length; i++) {
-    if (lines[i]!.trim() === "") continue;
-    const lineNo = i + 1;
-    const cells = lines[i]!.split("\t");
-    if (cells.length !== header.length) {
-      throw new DatasetFormatError(labelsPath, `expected ${header.length} tab-separated columns, got ${cells.length}`, lineNo);
-    }
+  for (const row of table.rows) {
+    const lineNo = row.line;
+    const cells = row.cells;
+    checkWidth(table, row, labelsPath, what);
     const labels: Record<string, string> = {};
     header.forEach((name, k) => {
-      labels[name] = cells[k]!.trim();
+      labels[name] = cells[k]!;
     });
     const file = labels.file!;
     const audioPath = resolveInsideRoot(root, file, labelsPath, lineNo);
@@ -126,4 +114,27 @@ export async function loadFolderDataset(dir: string): Promise<FolderDatasetEntry
     entries.push(entry);
   }
   return entries;
+}
+
+/**
+ * Find and parse a folder dataset's label table (`labels.tsv`, else `labels.csv`) and check it has
+ * the `file` and `meter` columns.
+ */
+export async function readFolderLabels(root: string): Promise<{ labelsPath: string; table: Table; what: string }> {
+  const tsvPath = join(root, LABELS_FILE);
+  const csvPath = join(root, LABELS_CSV_FILE);
+  const [hasTsv, hasCsv] = await Promise.all([exists(tsvPath), exists(csvPath)]);
+  if (hasTsv && hasCsv) {
+    throw new DatasetFormatError(root, `both ${LABELS_FILE} and ${LABELS_CSV_FILE} exist; keep one`);
+  }
+  const labelsPath = hasCsv ? csvPath : tsvPath;
+  let text: string;
+  try {
+    text = await readFile(labelsPath, "utf8");
+  } catch (error) {
+    throw new DatasetFormatError(labelsPath, `cannot read labels (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const table = parseTable(text, hasCsv ? "," : "\t", labelsPath);
+  requireColumns(table, ["file", "meter"], labelsPath);
+  return { labelsPath, table, what: hasCsv ? "comma-separated" : "tab-separated" };
 }

@@ -22,8 +22,33 @@ export {
   planCorpus,
 } from "./corpus.js";
 export type { CorpusClip, CorpusOptions, CorpusResult, CorpusVariety, MeterVariant } from "./corpus.js";
-export { ANNOTATIONS_DIR, LABELS_FILE, loadFolderDataset, resolveInsideRoot } from "./folder-dataset.js";
+export { ANNOTATIONS_DIR, LABELS_CSV_FILE, LABELS_FILE, loadFolderDataset, resolveInsideRoot } from "./folder-dataset.js";
 export type { FolderDatasetEntry } from "./folder-dataset.js";
 export { formatBeats, parseBeats, readBeatsFile } from "./beats-file.js";
 export { DatasetFormatError, DatasetPathError, InvalidSpecError } from "./errors.js";
 export { Rng, hashSeed } from "./prng.js";
+export { DATASET_CLASSES, isDatasetClass, METER_WORDS } from "./classes.js";
+export type { DatasetClass } from "./classes.js";
+export { expandSplit, hashSplit, inSplit, SPLIT_SELECTORS, SPLITS, songSplit, songStem, stemHashPercent } from "./split.js";
+export type { Split, SplitSelector } from "./split.js";
+export { emptyReport, isCorrect, isMultiLabel, targetVector, trueClass } from "./entry.js";
+export type { DatasetEntry, DatasetName, LoadReport, MeterTargets, MissingAudio, UnknownLabel } from "./entry.js";
+export {
+  loadMeter2800,
+  METER2800_CORRECTIONS_FILE,
+  METER2800_EXTENSIONS,
+  meter2800Candidates,
+  meter2800LabelFile,
+  parseMeter2800Corrections,
+  parseMeter2800Filename,
+  readMeter2800Corrections,
+} from "./meter2800.js";
+export type { Meter2800Corrections, Meter2800Options } from "./meter2800.js";
+export { loadWikimeter, parseMeterList, toTargets, WIKIMETER_LABEL_FILE } from "./wikimeter.js";
+export type { WikimeterOptions } from "./wikimeter.js";
+export { BALLROOM_ANNOTATION_DIRS, BALLROOM_AUDIO_EXTENSIONS, BALLROOM_STYLES, ballroomStyleMeter, loadBallroom } from "./ballroom.js";
+export type { BallroomOptions } from "./ballroom.js";
+export { DATASET_NAMES, findExtraDatasets, loadDataset, loadFolder } from "./load.js";
+export type { FolderOptions, FoundDataset, LoadDatasetOptions } from "./load.js";
+export { parseTable, splitRow } from "./table.js";
+export type { Table, TableRow } from "./table.js";

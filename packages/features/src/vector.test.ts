@@ -114,7 +114,7 @@ describe("seeded baseline", () => {
     for (const [numerator, denominator] of specs) {
       for (let i = 0; i < 10; i++) {
         const bpm = (denominator === 8 ? 150 : 85) + 6 * i;
-        const clip = synthesizeClip({ numerator, denominator, bpm, durationSec: 8, seed: Number(process.env.BASELINE_SEED ?? 1000) + 37 * i + numerator * 5 + denominator });
+        const clip = synthesizeClip({ numerator, denominator, bpm, durationSec: 8, seed: 1000 + 37 * i + numerator * 5 + denominator });
         rows.push({ x: featureVector(clip.samples, AUDIO_DEFAULTS.sampleRate), label: numerator, train: i % 2 === 0 });
       }
     }
@@ -140,18 +140,6 @@ describe("seeded baseline", () => {
     const c3 = centroid(3);
     const c4 = centroid(4);
     const dist = (a: Float64Array, b: Float64Array) => a.reduce((s, v, j) => s + (v - b[j]!) ** 2, 0);
-    if (process.env.BLOCK_DIAG) {
-      for (const [name, lo, hi] of [["audio", 0, 1449], ["ssm", 1449, 1524], ["beat", 1524, 1566], ["signal", 1566, 1626], ["tempo", 1626, 1630], ["no-audio", 1449, 1630]] as const) {
-        for (const [sn, slo] of [["", 0], [" spacing", 1566], [" spacing_best", 1578], [" autocorr", 1590], [" bar", 1602], [" hcdf", 1614]] as const) {
-          if (sn && name !== "signal") continue;
-          const a = sn ? slo : lo; const b = sn ? slo + 12 : hi;
-          const d = (x: Float64Array, y: Float64Array) => { let t = 0; for (let j = a; j < b; j++) t += (x[j]! - y[j]!) ** 2; return t; };
-          let ok = 0;
-          for (const r of test) { const zx = z(r.x); if ((d(zx, c3) <= d(zx, c4) ? 3 : 4) === r.label) ok++; }
-          console.log(`DIAG ${name}${sn}: ${ok}/${test.length}`);
-        }
-      }
-    }
     let correct = 0;
     for (const r of test) {
       const zx = z(r.x);

@@ -1,1 +1,113 @@
-export {};
+// @tactus/trainer — dataset extraction, training (MeterNet, Arbiter, onset-MLP), grid search,
+// evaluation and run snapshots. The CLI (`tactus extract|train|grid|eval|dashboard`) is a thin
+// layer over these functions.
+
+export { DATA_DIR_ENV, type DataPaths, dataPaths } from "./paths.js";
+export { swapDirectory, writeFileAtomic, writeJsonAtomic } from "./files.js";
+export { decodeNpy, encodeNpy, type Matrix, readNpy, writeNpy } from "./npy.js";
+export {
+  argmax,
+  classIndex,
+  isMultiLabel,
+  type LabeledFile,
+  metersOf,
+  N_CLASSES,
+  SPLITS,
+  type Split,
+  targetsOf,
+} from "./labels.js";
+export {
+  currentFingerprints,
+  DATASET_FORMAT,
+  DATASET_META,
+  type DatasetMeta,
+  type ExtractFailure,
+  type ExtractOptions,
+  type ExtractSummary,
+  extractDataset,
+  type IndexRow,
+  missingEntries,
+  readDatasetMeta,
+  staleness,
+  WARM_FIRST,
+} from "./extract.js";
+export {
+  formatSharpen,
+  type InputOptions,
+  type LoadedDataset,
+  loadDataset,
+  modelInput,
+  parseSharpen,
+  type Sharpen,
+  type SplitData,
+  StaleDatasetError,
+} from "./dataset.js";
+export { type ClassCount, type ClassMetrics, type ConfusionMatrix, classMetrics, confusionMatrix, pct, rowMetrics } from "./metrics.js";
+export {
+  batchBounds,
+  codeRevision,
+  cosineWarmRestartLr,
+  defaultTrainConfig,
+  type EpochReport,
+  epochLine,
+  perClassLine,
+  positiveWeights,
+  RARE_CLASSES,
+  sampleWithReplacement,
+  samplerWeights,
+  saveTrainedModel,
+  type TrainConfig,
+  type TrainHooks,
+  type TrainResult,
+  trainModel,
+} from "./train.js";
+export {
+  ARBITER_BOOST_RARE,
+  ARBITER_SHARPEN,
+  type Combo,
+  type ComboParams,
+  combosOf,
+  comboOf,
+  configFor,
+  DEFAULT_METERNET_AXES,
+  defaultAxes,
+  FULL_METERNET_AXES,
+  type GridAxes,
+  type GridEntry,
+  type GridOptions,
+  type GridOutcome,
+  type GridResults,
+  type PruneRule,
+  parsePrune,
+  promote,
+  RESULTS_FILE,
+  readResults,
+  runGrid,
+  winnerOf,
+} from "./grid.js";
+export {
+  type CheckpointInfo,
+  type DatasetRecord,
+  type EvalOptions,
+  type EvalOutcome,
+  type EvalTimings,
+  evaluate,
+  type FileResult,
+  isCorrect,
+  predictedClass,
+  quickSample,
+} from "./eval.js";
+export {
+  baselineFor,
+  confusionSvg,
+  formatDashboard,
+  formatRecord,
+  formatRegressions,
+  listRuns,
+  type Regression,
+  type RunSnapshot,
+  regressions,
+  RUN_FORMAT,
+  type SavedRun,
+  saveRun,
+} from "./runs.js";

@@ -1,0 +1,246 @@
+/**
+ * `eval`: end-to-end evaluation (reference/pipeline.md §6) through the engine's feature path.
+ * With a warm cache every vector comes from LMDB (`featuresForFile` fast path, no decoding) and
+ * the model runs ONE batched forward pass over all files. Cold files are computed through the
+ * cache first (in worker processes when the caller provides `warm`).
+ */
+import { type AnalysisCache, audioHash } from "@tactus/cache";
+import { featuresForFile } from "@tactus/engine";
+import { FEATURE_LENGTH } from "@tactus/features";
+import { createRng, initBackend, loadCheckpoint, meterHypotheses, predict } from "@tactus/meternet";
+import { modelInput, parseSharpen } from "./dataset.js";
+import { missingEntries } from "./extract.js";
+import { classIndex, isMultiLabel, type LabeledFile, N_CLASSES } from "./labels.js";
+import { type ClassCount, type ConfusionMatrix, classMetrics, confusionMatrix } from "./metrics.js";
+
+export interface FileResult {
+  fname: string;
+  path: string;
+  expected: number;
+  predicted: number | null;
+  ok: boolean;
+  /** The meters dict of a multi-label row, else null. */
+  multilabel: Record<string, number> | null;
+  /** Class probabilities (METER_CLASSES order), null when no vector. */
+  probabilities: number[] | null;
+  error?: string;
+}
+
+export interface EvalTimings {
+  hashMs: number;
+  warmMs: number;
+  featuresMs: number;
+  forwardMs: number;
+  totalMs: number;
+}
+
+/** One dataset's evaluation, as stored in a snapshot's `datasets.<name>`. */
+export interface DatasetRecord {
+  dataset: string;
+  split: string;
+  total: number;
+  correct: number;
+  /** Percent, 1 decimal. */
+  accuracy: number;
+  balancedAccuracy: number;
+  elapsedS: number;
+  perClass: Record<string, ClassCount>;
+  /** 3 and 4 together: exact predictions of the 3/x and 4/x files. */
+  threeFour: ClassCount;
+  multiLabel: { matched: number; total: number };
+  confusion: ConfusionMatrix;
+  timings: EvalTimings;
+  /** Files evaluated from the warm cache without computing anything. */
+  warmFiles: number;
+  files: FileResult[];
+}
+
+export interface CheckpointInfo {
+  path: string;
+  hash: string;
+  kind: string;
+  trained: string;
+  gitAtTrain: string;
+  validationBalancedAccuracy: number | null;
+}
+
+export interface EvalOptions {
+  files: readonly LabeledFile[];
+  cache: AnalysisCache | null;
+  checkpointDir: string;
+  datasetName: string;
+  split: string;
+  /** Computes the cache entries of cold files (e.g. with worker processes); errors by path. */
+  warm?: (paths: string[]) => Promise<Map<string, string>>;
+  onProgress?: (done: number, total: number, file: string) => void;
+}
+
+export interface EvalOutcome {
+  record: DatasetRecord;
+  checkpoint: CheckpointInfo;
+  backend: string;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** §6.4: a multi-label row is right when the prediction is any of its meters; else it must equal the primary. */
+export function isCorrect(file: Pick<LabeledFile, "meters" | "primary">, predicted: number | null): boolean {
+  if (predicted === null) return false;
+  if (isMultiLabel(file.meters)) return Object.keys(file.meters).map(Number).includes(predicted);
+  return predicted === file.primary;
+}
+
+/** The class the engine would answer: the top hypothesis' model class (4 for the fallback). */
+export function predictedClass(probabilities: ArrayLike<number>): number {
+  const top = meterHypotheses(probabilities, {}).hypotheses[0]!;
+  return top.meterClass ?? top.numerator;
+}
+
+export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
+  const started = performance.now();
+  const { files, cache } = options;
+  const backend = await initBackend();
+  const loaded = await loadCheckpoint(options.checkpointDir);
+  const { meta } = loaded;
+
+  let t0 = performance.now();
+  const cold: string[] = [];
+  const errors = new Map<string, string>();
+  let warmFiles = 0;
+  for (const file of files) {
+    if (!cache) {
+      cold.push(file.path);
+      continue;
+    }
+    try {
+      const ah = await audioHash(file.path);
+      if (missingEntries(cache, ah).length === 0) warmFiles++;
+      else cold.push(file.path);
+    } catch (error) {
+      errors.set(file.path, (error as Error).message);
+    }
+  }
+  const hashMs = performance.now() - t0;
+
+  t0 = performance.now();
+  if (cold.length > 0 && options.warm && cache) {
+    for (const [path, message] of await options.warm(cold)) errors.set(path, message);
+  }
+  const warmMs = performance.now() - t0;
+
+  t0 = performance.now();
+  const rows: number[] = [];
+  const x = new Float32Array(files.length * FEATURE_LENGTH);
+  let done = 0;
+  for (const [i, file] of files.entries()) {
+    options.onProgress?.(++done, files.length, file.path);
+    if (errors.has(file.path)) continue;
+    try {
+      const vector = await featuresForFile(file.path, { cache });
+      if (!vector.ok) {
+        errors.set(file.path, `${vector.reason} (${vector.durationSec.toFixed(2)} s)`);
+        continue;
+      }
+      x.set(vector.vector, rows.length * FEATURE_LENGTH);
+      rows.push(i);
+    } catch (error) {
+      errors.set(file.path, (error as Error).message);
+    }
+  }
+  const featuresMs = performance.now() - t0;
+
+  t0 = performance.now();
+  const n = rows.length;
+  const input = modelInput(meta.model, x.subarray(0, n * FEATURE_LENGTH), n, {
+    sharpen: parseSharpen(typeof meta.hyperParameters.sharpen === "string" ? meta.hyperParameters.sharpen : undefined),
+  });
+  const probabilities = n > 0 ? predict(loaded.model, input, n) : new Float32Array(0);
+  const forwardMs = performance.now() - t0;
+
+  const byFile = new Map<number, number[]>(rows.map((fileIndex, r) => [fileIndex, Array.from(probabilities.subarray(r * N_CLASSES, (r + 1) * N_CLASSES))]));
+  const results: FileResult[] = files.map((file, i) => {
+    const p = byFile.get(i) ?? null;
+    const predicted = p ? predictedClass(p) : null;
+    const error = errors.get(file.path);
+    return {
+      fname: file.id,
+      path: file.path,
+      expected: file.primary,
+      predicted,
+      ok: isCorrect(file, predicted),
+      multilabel: isMultiLabel(file.meters) ? file.meters : null,
+      probabilities: p ? p.map((v) => Math.round(v * 1e4) / 1e4) : null,
+      ...(error ? { error } : {}),
+    };
+  });
+
+  const metrics = classMetrics(results.map((r) => ({ expected: classIndex(r.expected), ok: r.ok })));
+  const c3 = metrics.perClass["3"] ?? { correct: 0, total: 0 };
+  const c4 = metrics.perClass["4"] ?? { correct: 0, total: 0 };
+  const multi = results.filter((r) => r.multilabel);
+  const totalMs = performance.now() - started;
+  const record: DatasetRecord = {
+    dataset: options.datasetName,
+    split: options.split,
+    total: metrics.total,
+    correct: metrics.correct,
+    accuracy: round1(100 * metrics.accuracy),
+    balancedAccuracy: round1(100 * metrics.balancedAccuracy),
+    elapsedS: Math.round(totalMs) / 1000,
+    perClass: metrics.perClass,
+    threeFour: { correct: c3.correct + c4.correct, total: c3.total + c4.total },
+    multiLabel: { matched: multi.filter((r) => r.ok).length, total: multi.length },
+    confusion: confusionMatrix(results.map((r) => ({ expected: r.expected, predicted: r.predicted }))),
+    timings: {
+      hashMs: Math.round(hashMs),
+      warmMs: Math.round(warmMs),
+      featuresMs: Math.round(featuresMs),
+      forwardMs: Math.round(forwardMs * 10) / 10,
+      totalMs: Math.round(totalMs),
+    },
+    warmFiles,
+    files: results,
+  };
+  const metric = meta.validationMetrics.balancedAccuracy;
+  return {
+    record,
+    backend: backend.name,
+    checkpoint: {
+      path: loaded.dir,
+      hash: loaded.hash,
+      kind: meta.model,
+      trained: meta.provenance.createdAt,
+      gitAtTrain: meta.provenance.codeRevision,
+      validationBalancedAccuracy: typeof metric === "number" ? metric : null,
+    },
+  };
+}
+
+/**
+ * `--quick`: a stratified sample of `size` files (seed 42): per class max(1, round(n_c/total·size))
+ * capped at the class size, leftovers to the largest classes; then shuffled.
+ */
+export function quickSample<T extends Pick<LabeledFile, "primary">>(files: readonly T[], size = 100, seed = 42): T[] {
+  const byClass = new Map<number, T[]>();
+  for (const f of files) byClass.set(f.primary, [...(byClass.get(f.primary) ?? []), f]);
+  const classes = [...byClass.keys()].sort((a, b) => a - b);
+  const alloc = new Map(classes.map((m) => [m, Math.min(byClass.get(m)!.length, Math.max(1, Math.round((byClass.get(m)!.length / files.length) * size)))]));
+  let left = size - [...alloc.values()].reduce((a, b) => a + b, 0);
+  for (const m of [...classes].sort((a, b) => byClass.get(b)!.length - byClass.get(a)!.length)) {
+    if (left <= 0) break;
+    const extra = Math.min(left, byClass.get(m)!.length - alloc.get(m)!);
+    alloc.set(m, alloc.get(m)! + extra);
+    left -= extra;
+  }
+  const rng = createRng(seed);
+  const shuffle = <U>(items: U[]): U[] => {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.next() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  };
+  return shuffle(classes.flatMap((m) => shuffle(byClass.get(m)!).slice(0, alloc.get(m)!)));
+}
+

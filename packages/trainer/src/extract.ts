@@ -1,0 +1,211 @@
+/**
+ * `extract`: the extracted dataset of ARCHITECTURE.md decision 9, built from the engine cache by
+ * `featuresForFile` — the inference path, so training and inference see the same vector.
+ *
+ *   <dir>/meta.json                layout id, feature length, classes, component fingerprints
+ *   <dir>/<split>/X.npy            float32 [n, 1630]
+ *   <dir>/<split>/Y.npy            float32 [n, 6] soft targets
+ *   <dir>/<split>/index.json       rows: file, id, dataset, meters, primary, audio hash
+ *
+ * Rows are reused only when meta.json matches the current layout and fingerprints and the file's
+ * audio hash and labels are unchanged; anything else is re-read from the cache. Files whose cache
+ * entries are missing are reported ("run `tactus warm` first"), never computed here.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type AnalysisCache, audioHash, type Component, fingerprint, keyFor } from "@tactus/cache";
+import { featuresForFile } from "@tactus/engine";
+import { FEATURE_LENGTH, LAYOUT_ID } from "@tactus/features";
+import { METER_CLASSES } from "@tactus/signals";
+import { writeJsonAtomic } from "./files.js";
+import { type LabeledFile, N_CLASSES, SPLITS, type Split, targetsOf } from "./labels.js";
+import { readNpy, writeNpy } from "./npy.js";
+
+export const DATASET_META = "meta.json";
+export const DATASET_FORMAT = "tactus-dataset/1";
+
+export interface DatasetMeta {
+  format: typeof DATASET_FORMAT;
+  layoutId: string;
+  featureLength: number;
+  classes: number[];
+  /** Component id → fingerprint of every engine cache component the vectors were read from. */
+  fingerprints: Record<string, string>;
+  createdAt: string;
+  splits: Partial<Record<Split, number>>;
+}
+
+export interface IndexRow {
+  file: string;
+  id: string;
+  dataset: string;
+  meters: Record<string, number>;
+  primary: number;
+  audioHash: string;
+}
+
+export interface ExtractFailure {
+  path: string;
+  reason: string;
+}
+
+export interface ExtractSummary {
+  dir: string;
+  /** Per split: rows written, rows reused from the previous extraction, rows read from the cache. */
+  splits: Partial<Record<Split, { rows: number; reused: number; extracted: number }>>;
+  failures: ExtractFailure[];
+  /** Nothing changed: the previous dataset was kept as it was. */
+  upToDate: boolean;
+  /** Why old rows were not reused (layout or fingerprints changed), if so. */
+  staleReason: string | null;
+}
+
+export interface ExtractOptions {
+  files: readonly LabeledFile[];
+  cache: AnalysisCache;
+  dir: string;
+  onProgress?: (done: number, total: number, file: string) => void;
+}
+
+export const WARM_FIRST = "run `tactus warm` first";
+
+/** Fingerprints of the engine's cache components (those registered in a cache, or `engineComponents().all`). */
+export function currentFingerprints(components: Iterable<Component>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const component of components) out[component.id] = fingerprint(component);
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Ids of the components with no current entry for this audio hash. */
+export function missingEntries(cache: AnalysisCache, ah: string): string[] {
+  const missing: string[] = [];
+  for (const component of cache.components) if (!cache.has(keyFor(component, ah))) missing.push(component.id);
+  return missing;
+}
+
+/** Why a dataset's meta does not match the current code, or null when it does. */
+export function staleness(meta: DatasetMeta | null, fingerprints: Record<string, string>): string | null {
+  if (!meta) return "no previous dataset";
+  if (meta.layoutId !== LAYOUT_ID) return `feature layout changed (${meta.layoutId} → ${LAYOUT_ID})`;
+  if (meta.featureLength !== FEATURE_LENGTH) return `feature length changed (${meta.featureLength} → ${FEATURE_LENGTH})`;
+  const changed = Object.keys({ ...meta.fingerprints, ...fingerprints }).filter((id) => meta.fingerprints[id] !== fingerprints[id]);
+  if (changed.length > 0) return `code fingerprints changed: ${changed.join(", ")}`;
+  return null;
+}
+
+export function readDatasetMeta(dir: string): DatasetMeta | null {
+  const file = join(dir, DATASET_META);
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as DatasetMeta;
+  } catch {
+    return null;
+  }
+}
+
+interface OldSplit {
+  rows: Map<string, { row: IndexRow; x: Float32Array }>;
+  order: string[];
+}
+
+function readOldSplit(dir: string, split: Split): OldSplit | null {
+  try {
+    const index = JSON.parse(readFileSync(join(dir, split, "index.json"), "utf8")) as { rows: IndexRow[] };
+    const x = readNpy(join(dir, split, "X.npy"));
+    if (x.cols !== FEATURE_LENGTH || x.rows !== index.rows.length) return null;
+    const rows = new Map<string, { row: IndexRow; x: Float32Array }>();
+    index.rows.forEach((row, i) => {
+      rows.set(row.file, { row, x: x.data.slice(i * x.cols, (i + 1) * x.cols) });
+    });
+    return { rows, order: index.rows.map((r) => r.file) };
+  } catch {
+    return null;
+  }
+}
+
+const sameMeters = (a: Record<string, number>, b: Record<string, number>) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+const sortKeys = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
+
+/** Extracts (or refreshes) the dataset at `options.dir`. */
+export async function extractDataset(options: ExtractOptions): Promise<ExtractSummary> {
+  const { cache, dir, files } = options;
+  const fingerprints = currentFingerprints(cache.components);
+  const oldMeta = readDatasetMeta(dir);
+  const staleReason = staleness(oldMeta, fingerprints);
+  const failures: ExtractFailure[] = [];
+  const summary: ExtractSummary = { dir, splits: {}, failures, upToDate: true, staleReason: oldMeta && staleReason ? staleReason : null };
+  const splits = SPLITS.filter((s) => files.some((f) => f.split === s));
+  if (staleReason !== null || splits.some((s) => oldMeta?.splits[s] === undefined) || Object.keys(oldMeta?.splits ?? {}).length !== splits.length) {
+    summary.upToDate = false;
+  }
+  let done = 0;
+  const built: Partial<Record<Split, { rows: IndexRow[]; x: Float32Array[]; y: Float32Array[] }>> = {};
+  for (const split of splits) {
+    const old = staleReason === null ? readOldSplit(dir, split) : null;
+    if (!old) summary.upToDate = false;
+    const out = { rows: [] as IndexRow[], x: [] as Float32Array[], y: [] as Float32Array[] };
+    let reused = 0;
+    let extracted = 0;
+    for (const file of files.filter((f) => f.split === split)) {
+      options.onProgress?.(++done, files.length, file.path);
+      let ah: string;
+      try {
+        ah = await audioHash(file.path);
+      } catch (error) {
+        failures.push({ path: file.path, reason: `${file.path}: ${(error as Error).message}` });
+        continue;
+      }
+      const row: IndexRow = { file: file.path, id: file.id, dataset: file.dataset, meters: file.meters, primary: file.primary, audioHash: ah };
+      const previous = old?.rows.get(file.path);
+      if (previous && previous.row.audioHash === ah && sameMeters(previous.row.meters, file.meters) && previous.row.primary === file.primary) {
+        out.rows.push(row);
+        out.x.push(previous.x);
+        out.y.push(targetsOf(file.meters));
+        reused++;
+        continue;
+      }
+      const missing = missingEntries(cache, ah);
+      if (missing.length > 0) {
+        failures.push({ path: file.path, reason: `${file.path}: ${missing.length} cache entries missing (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}): ${WARM_FIRST}` });
+        continue;
+      }
+      const vector = await featuresForFile(file.path, { cache });
+      if (!vector.ok) {
+        failures.push({ path: file.path, reason: `${file.path}: ${vector.reason} (${vector.durationSec.toFixed(2)} s), no features` });
+        continue;
+      }
+      out.rows.push(row);
+      out.x.push(vector.vector);
+      out.y.push(targetsOf(file.meters));
+      extracted++;
+    }
+    if (extracted > 0 || !old || old.order.join("\n") !== out.rows.map((r) => r.file).join("\n")) summary.upToDate = false;
+    built[split] = out;
+    summary.splits[split] = { rows: out.rows.length, reused, extracted };
+  }
+  if (summary.upToDate) return summary;
+
+  // Row files first, meta.json last: a dataset whose meta is current has current rows.
+  for (const split of splits) {
+    const b = built[split]!;
+    const n = b.rows.length;
+    const x = new Float32Array(n * FEATURE_LENGTH);
+    const y = new Float32Array(n * N_CLASSES);
+    b.x.forEach((row, i) => x.set(row, i * FEATURE_LENGTH));
+    b.y.forEach((row, i) => y.set(row, i * N_CLASSES));
+    writeNpy(join(dir, split, "X.npy"), { rows: n, cols: FEATURE_LENGTH, data: x });
+    writeNpy(join(dir, split, "Y.npy"), { rows: n, cols: N_CLASSES, data: y });
+    writeJsonAtomic(join(dir, split, "index.json"), { layoutId: LAYOUT_ID, rows: b.rows });
+  }
+  const meta: DatasetMeta = {
+    format: DATASET_FORMAT,
+    layoutId: LAYOUT_ID,
+    featureLength: FEATURE_LENGTH,
+    classes: [...METER_CLASSES],
+    fingerprints,
+    createdAt: new Date().toISOString(),
+    splits: Object.fromEntries(splits.map((s) => [s, built[s]!.rows.length])),
+  };
+  writeJsonAtomic(join(dir, DATASET_META), meta);
+  return summary;
+}
