@@ -5,8 +5,13 @@ import { registerAnalyzeCommand } from "./commands/analyze.js";
 import { registerBeatsCommand } from "./commands/beats.js";
 import { registerCacheCommands } from "./commands/cache.js";
 import { registerCorpusCommands } from "./commands/corpus.js";
+import { registerDashboardCommand } from "./commands/dashboard.js";
+import { registerEvalCommand } from "./commands/eval.js";
+import { registerExtractCommand } from "./commands/extract.js";
 import { registerFeaturesCommand } from "./commands/features.js";
+import { registerGridCommand } from "./commands/grid.js";
 import { registerSignalsCommand } from "./commands/signals.js";
+import { registerTrainCommand } from "./commands/train.js";
 import { registerWarmCommand } from "./commands/warm.js";
 import { reportError } from "./fail.js";
 
@@ -27,6 +32,11 @@ export function buildProgram(): Command {
   registerCacheCommands(program);
   registerFeaturesCommand(program);
   registerSignalsCommand(program);
+  registerExtractCommand(program);
+  registerTrainCommand(program);
+  registerGridCommand(program);
+  registerEvalCommand(program);
+  registerDashboardCommand(program);
   return program;
 }
 
