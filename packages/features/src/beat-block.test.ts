@@ -45,11 +45,26 @@ describe("beatBlock", () => {
     expect(dominantMeter(grid(120, 24, 0))).toBeUndefined();
   });
 
-  it("dbn_best: the variant best aligned with the onsets; the first with ≥ 3 beats without onsets", () => {
+  it("dbn_best: the variant whose bar length the HMM scores highest (log probability per frame)", () => {
+    const onsets = grid(100, 20, 0).map((b) => b.timeSec);
+    const variants = { dbn_bpb3: grid(120, 20, 3), dbn_bpb4: grid(100, 20, 4), dbn_bpb5: grid(100, 2, 5), dbn_bpb7: grid(100, 20, 7) };
+    // 9 and 11 are not slot variants; 5 has too few beats; 3 wins over the better-aligned 4
+    const scores = { 3: -1.2, 4: -1.5, 5: -0.1, 7: -2, 9: -0.5, 11: -3 };
+    expect(selectBestDbn(variants, onsets, scores)?.name).toBe("dbn_bpb3");
+    expect(selectBestDbn(variants, onsets, { ...scores, 7: -1 })?.name).toBe("dbn_bpb7");
+    // ties: the first of 3/4/5/7; a length without a finite score is skipped
+    expect(selectBestDbn(variants, onsets, { 3: -1, 4: -1 })?.name).toBe("dbn_bpb3");
+    expect(selectBestDbn(variants, onsets, { 3: Number.NaN, 4: -9 })?.name).toBe("dbn_bpb4");
+    expect(selectBestDbn({ dbn_bpb5: grid(100, 2, 5) }, onsets, scores)).toBeUndefined();
+  });
+
+  it("dbn_best fallback without scores (reference §7.4): best onset-aligned; the first with ≥ 3 beats without onsets", () => {
     const onsets = grid(100, 20, 0).map((b) => b.timeSec);
     const variants = { dbn_bpb3: grid(120, 20, 3), dbn_bpb4: grid(100, 20, 4), dbn_bpb5: grid(100, 2, 5) };
-    expect(selectBestDbn(variants, onsets)?.name).toBe("dbn_bpb4");
-    expect(selectBestDbn(variants, [])?.name).toBe("dbn_bpb3");
-    expect(selectBestDbn({ dbn_bpb5: grid(100, 2, 5) }, onsets)).toBeUndefined();
+    expect(selectBestDbn(variants, onsets, undefined)?.name).toBe("dbn_bpb4");
+    expect(selectBestDbn(variants, onsets, {})?.name).toBe("dbn_bpb4");
+    expect(selectBestDbn(variants, onsets, { 5: 0, 9: 0 })?.name).toBe("dbn_bpb4"); // no eligible variant scored
+    expect(selectBestDbn(variants, [], undefined)?.name).toBe("dbn_bpb3");
+    expect(selectBestDbn({ dbn_bpb5: grid(100, 2, 5) }, onsets, undefined)).toBeUndefined();
   });
 });

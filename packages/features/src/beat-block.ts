@@ -8,21 +8,50 @@ export const BEAT_MIN_BEATS = 3;
 /** Downbeat spacings counted by the per-slot histogram (features [5..10]). */
 const HISTOGRAM_SPACINGS = [2, 3, 4, 5, 6, 7] as const;
 
+/** Per-bar-length HMM evidence of the `dbn` tracker: log probability per frame by bar length (beats). */
+export type BarLengthScores = Readonly<Record<number, number>>;
+
+/** Bar length (beats) of a fixed DBN variant name (`dbn_bpb3` → 3). */
+const variantBarLength = (name: (typeof DBN_VARIANTS)[number]): number => Number(name.slice("dbn_bpb".length));
+
 /**
- * The `dbn_best` slot (reference §7.4 madmom selection): among the fixed-bar-length DBN variants
- * with ≥ 3 beats, the one best aligned with the onset events (onset-alignment F1, strict >, so the
- * first of 3/4/5/7 wins ties); without onset events, the first with ≥ 3 beats. Used by both the SSM
- * and the beat block (the reference's SSM took the variant with most beats instead).
+ * The `dbn_best` slot (reference: madmom's columns). Among the fixed-bar-length DBN variants
+ * (`dbn_bpb3/4/5/7`) with ≥ 3 beats, the one whose bar length the bar-pointer HMM scores highest:
+ * `barLengthScores` is the `dbn` tracker's per-bar-length Viterbi log probability per frame
+ * (TrackerResult.barLengthScores, covering 3, 4, 5, 7, 9, 11); strict >, so the first of 3/4/5/7
+ * wins ties, and a length without a finite score is skipped.
+ *
+ * Deviation from reference §7.4, which takes the variant best aligned with the onset events: beat
+ * alignment hardly depends on where the downbeats fall, so that rule mostly picked `dbn_bpb3` and
+ * the slot carried about chance information on the meter (measured in the package README). The
+ * §7.4 rule remains the fallback when no eligible variant has a score (`barLengthScores`
+ * undefined or empty): highest onset-alignment F1 (strict >), or without onset events the first
+ * variant with ≥ 3 beats. Used by both the SSM and the beat block and by the `spacing:dbn_best`
+ * signal (the reference's SSM took the variant with most beats instead).
  */
 export function selectBestDbn(
   variants: Readonly<Record<string, readonly BeatLike[] | undefined>>,
   onsetEventTimes: readonly number[],
+  barLengthScores: BarLengthScores | undefined,
 ): { name: string; beats: readonly BeatLike[] } | undefined {
-  let best: { name: string; beats: readonly BeatLike[] } | undefined;
-  let bestScore = -1;
-  for (const name of DBN_VARIANTS) {
+  const eligible = DBN_VARIANTS.flatMap((name) => {
     const beats = variants[name];
-    if (!beats || beats.length < BEAT_MIN_BEATS) continue;
+    return beats && beats.length >= BEAT_MIN_BEATS ? [{ name, beats }] : [];
+  });
+  let best: { name: string; beats: readonly BeatLike[] } | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const candidate of eligible) {
+    const score = barLengthScores?.[variantBarLength(candidate.name)];
+    if (score === undefined || !Number.isFinite(score)) continue;
+    if (best === undefined || score > bestScore) {
+      bestScore = score;
+      best = candidate;
+    }
+  }
+  if (best) return { name: best.name, beats: best.beats };
+  // fallback: reference §7.4 onset alignment
+  bestScore = -1;
+  for (const { name, beats } of eligible) {
     if (onsetEventTimes.length === 0) return { name, beats };
     const score = onsetAlignmentF1(
       beats.map((b) => b.timeSec),

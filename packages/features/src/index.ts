@@ -73,7 +73,7 @@ export {
   windowMax,
 } from "./audio-block.js";
 export { type BeatsBySlot, SSM_MIN_BEATS, ssmBlock, ssmSlotFeatures } from "./ssm-block.js";
-export { BEAT_MIN_BEATS, beatBlock, beatSlotFeatures, dominantMeter, selectBestDbn } from "./beat-block.js";
+export { type BarLengthScores, BEAT_MIN_BEATS, beatBlock, beatSlotFeatures, dominantMeter, selectBestDbn } from "./beat-block.js";
 export { type ScoresBySlot, signalBlock } from "./signal-block.js";
 export { tempoBlock } from "./tempo-block.js";
 export { assembleFeatureVector, FeatureBlockError, type FeatureBlocks } from "./vector.js";

@@ -101,7 +101,7 @@ export const TRACKER_SLOTS: readonly TrackerSlot[] = [
     reference: "madmom",
     trackers: DBN_VARIANTS,
     downbeats: true,
-    description: `best onset-aligned of ${DBN_VARIANTS.join("/")} (reference slot: madmom)`,
+    description: `the one of ${DBN_VARIANTS.join("/")} whose bar length the DBN's HMM scores highest (log probability per frame; onset alignment only without scores) (reference slot: madmom; deviation: the reference took the best onset-aligned variant)`,
   },
 ];
 

@@ -191,8 +191,12 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
     const n = b.rows.length;
     const x = new Float32Array(n * FEATURE_LENGTH);
     const y = new Float32Array(n * N_CLASSES);
-    b.x.forEach((row, i) => x.set(row, i * FEATURE_LENGTH));
-    b.y.forEach((row, i) => y.set(row, i * N_CLASSES));
+    b.x.forEach((row, i) => {
+      x.set(row, i * FEATURE_LENGTH);
+    });
+    b.y.forEach((row, i) => {
+      y.set(row, i * N_CLASSES);
+    });
     writeNpy(join(dir, split, "X.npy"), { rows: n, cols: FEATURE_LENGTH, data: x });
     writeNpy(join(dir, split, "Y.npy"), { rows: n, cols: N_CLASSES, data: y });
     writeJsonAtomic(join(dir, split, "index.json"), { layoutId: LAYOUT_ID, rows: b.rows });

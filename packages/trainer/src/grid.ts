@@ -53,14 +53,15 @@ export const FULL_METERNET_AXES: Pick<GridAxes, "lr" | "hidden" | "dropoutScale"
 };
 
 /**
- * Default MeterNet grid: 8 combos around the reference's best region. At ≈ 1–3 s per epoch for
- * 3000 rows (wasm, one core) and early stopping, it finishes within an hour on two cores.
+ * Default MeterNet grid: 4 combos around the reference's best region. Measured ≈ 5.5 s per epoch
+ * for 3000 rows at hidden 640 (wasm, one core, full recipe), so ≈ 2.3 s at 256 and ≈ 4.3 s at
+ * 512: at most ≈ 45 min for 200 epochs each, less with early stopping.
  */
 export const DEFAULT_METERNET_AXES: Pick<GridAxes, "lr" | "hidden" | "dropoutScale" | "nBlocks"> = {
   lr: [3e-4],
   hidden: [256, 512],
   dropoutScale: [1.0, 1.5],
-  nBlocks: [1, 2],
+  nBlocks: [1],
 };
 
 /** Arbiter-era grid: sharpening configs × boost_rare (× 10 seeds with --full). */
@@ -139,7 +140,7 @@ export function winnerOf(results: GridResults, combos: readonly Combo[]): GridEn
   let best: GridEntry | null = null;
   for (const combo of combos) {
     const entry = results.runs[combo.id];
-    if (!entry || entry.status !== "done" || entry.valAcc === null || !entry.checkpoint) continue;
+    if (entry?.status !== "done" || entry.valAcc === null || !entry.checkpoint) continue;
     if (!best || entry.valAcc > best.valAcc!) best = entry;
   }
   return best;

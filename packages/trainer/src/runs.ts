@@ -105,7 +105,9 @@ export function confusionSvg(matrix: ConfusionMatrix, title: string): string {
     `<text x="${left}" y="38">predicted →</text>`,
     `<text x="4" y="${top - 6}">expected ↓</text>`,
   ];
-  labels.forEach((l, j) => parts.push(`<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${l}</text>`));
+  labels.forEach((l, j) => {
+    parts.push(`<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${l}</text>`);
+  });
   matrix.counts.forEach((row, i) => {
     const y = top + i * cell;
     parts.push(`<text x="${left - 8}" y="${y + cell / 2 + 4}" text-anchor="end">${labels[i]}</text>`);

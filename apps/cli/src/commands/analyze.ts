@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
+import { type AnalysisPlotInput, analysisPlot } from "@tactus/plots";
 import type { Command } from "commander";
 import { describeFailure } from "../fail.js";
 import { positiveInt } from "../options.js";
@@ -14,6 +17,7 @@ interface AnalyzeOptions {
   verbose?: boolean;
   checkpoint?: string;
   workers: number;
+  plot?: string;
 }
 
 export function registerAnalyzeCommand(program: Command): void {
@@ -27,6 +31,7 @@ export function registerAnalyzeCommand(program: Command): void {
     .option("-v, --verbose", "per-tracker beats, alignment F1s, signal scores and timings")
     .option("--checkpoint <dir>", "MeterNet checkpoint directory (default: data/meter_net)")
     .option("-w, --workers <n>", "files analysed in parallel (worker processes; 1 = in this process)", positiveInt("--workers"), 1)
+    .option("--plot <file.svg>", "write an SVG overview (beats, tempo curve, meter probabilities); several files: a directory, one <name>.svg each")
     .action(async (files: string[], opts: AnalyzeOptions) => {
       const options: AnalyzeTaskOptions = {
         ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
@@ -68,6 +73,13 @@ export function registerAnalyzeCommand(program: Command): void {
         if (opts.sections) for (const { file, json } of done) process.stdout.write(`\n${sectionsReport(file, json)}\n`);
         if (opts.verbose) for (const { file, json } of done) process.stdout.write(`\n${verboseReport(file, json)}\n`);
       }
+      if (opts.plot) {
+        const paths = plotPaths(opts.plot, files.length > 1, done.map(({ file }) => file));
+        done.forEach(({ file, json }, i) => {
+          writeFileSync(paths[i]!, analysisPlot(plotInput(file, json)));
+          process.stderr.write(`plot: ${paths[i]}\n`);
+        });
+      }
       const warnings = new Map<string, string[]>();
       for (const { file, json } of done) for (const w of json.warnings) warnings.set(w, [...(warnings.get(w) ?? []), file]);
       for (const [w, which] of warnings) {
@@ -87,4 +99,45 @@ export function registerAnalyzeCommand(program: Command): void {
         process.exitCode = 130;
       } else if (failed.length > 0) process.exitCode = 1;
     });
+}
+
+/** What the plot reads of the engine JSON; the onset envelope is not part of it, so none is drawn. */
+type PlotJson = ResultJson & { tempo_curve?: { time: number; bpm: number }[] };
+
+/** The plot of one result: primary beats, tempo curve, meter hypotheses as bars, sections. */
+export function plotInput(file: string, json: PlotJson): AnalysisPlotInput {
+  const meter = (m: { numerator: number; denominator: number }) => `${m.numerator}/${m.denominator}`;
+  const hypotheses = json.meter_hypotheses.map((h) => ({ label: meter(h) + (h.grouping ? ` (${h.grouping})` : ""), probability: h.confidence }));
+  return {
+    title: basename(file),
+    durationSec: json.duration,
+    beats: (json.beats as { time: number; is_downbeat: boolean }[]).map((b) => ({ timeSec: b.time, isDownbeat: b.is_downbeat })),
+    tempoCurve: (json.tempo_curve ?? []).map((p) => ({ timeSec: p.time, bpm: p.bpm })),
+    bpm: json.tempo.fallback ? Number.NaN : json.tempo.bpm,
+    meterProbabilities: hypotheses,
+    ...(hypotheses[0] ? { topMeter: hypotheses[0].label } : {}),
+    sections: json.sections.map((s) => ({
+      startSec: s.start,
+      endSec: s.end,
+      label: [s.meter ? meter(s.meter) : null, s.tempo ? `${s.tempo.bpm.toFixed(0)} BPM` : null].filter((x) => x !== null).join(" · "),
+    })),
+  };
+}
+
+/** `--plot`: the file itself, or with several inputs (or an existing directory) `DIR/<name>.svg`, unique names. */
+export function plotPaths(target: string, several: boolean, files: readonly string[]): string[] {
+  const isDir = several || target.endsWith("/") || (existsSync(target) && statSync(target).isDirectory());
+  if (!isDir) {
+    mkdirSync(dirname(target), { recursive: true });
+    return files.map(() => target);
+  }
+  mkdirSync(target, { recursive: true });
+  const used = new Set<string>();
+  return files.map((file) => {
+    const stem = basename(file, extname(file));
+    let name = `${stem}.svg`;
+    for (let k = 2; used.has(name); k++) name = `${stem}-${k}.svg`;
+    used.add(name);
+    return join(target, name);
+  });
 }
