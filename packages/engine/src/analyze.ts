@@ -1,15 +1,16 @@
 /**
  * The engine's entry points: `analyzeFile` / `analyzeAudio` (the whole analysis, through the cache
- * when one is given), `warmFile` (fill a file's cache entries, no model) and `featuresForFile`
+ * when one is given), `warmFile` (fill a file's cache entries, no MeterNet) and `featuresForFile`
  * (the MeterNet input of a file, for extraction and training — the same path inference uses).
  */
 import { preprocess, resample } from "@tactus/audio";
 import { type AnalysisCache, audioHash, CacheUnavailableError } from "@tactus/cache";
 import { fallbackHypotheses, type MeterHypothesesResult, meterHypotheses } from "@tactus/meternet";
 import { computeSignal, SIGNALS } from "@tactus/signals";
-import { type OpenEngineCacheOptions, openEngineCache } from "./components.js";
+import { type OpenEngineCacheOptions, onsetMlpDirOf, openEngineCache } from "./components.js";
 import { type LoadedAudio, loadPreprocessed, SAMPLE_RATE } from "./load.js";
 import { DEFAULT_CHECKPOINT_DIR, type LoadedModel, loadModel, predictOne } from "./model.js";
+import { DEFAULT_ONSET_MLP_DIR, loadOnsetMlp, ONSET_MLP_SIGNAL } from "./onset-mlp.js";
 import { fileRecords, type RecordsOutcome } from "./pipeline.js";
 import { type BeatRecord, recordToBeats } from "./records.js";
 import { detectSections } from "./sections.js";
@@ -76,14 +77,34 @@ async function hashOf(path: string, cache: AnalysisCache | null | undefined, tim
   }
 }
 
-async function recordsForFile(path: string, cache: AnalysisCache | null, timer: Timer): Promise<RecordsOutcome & { audioHash: string | null }> {
+/**
+ * The onset-MLP checkpoint of an analysis: `onsetMlpDir` when given, else the directory the
+ * cache's `signals:onset_mlp` component was built for, else `data/onset_mlp`; null when none.
+ */
+async function onsetMlpFor(onsetMlpDir: string | undefined, cache: AnalysisCache | null, timer: Timer) {
+  const t0 = performance.now();
+  const dir = onsetMlpDir ?? onsetMlpDirOf(cache?.components.get("signals", ONSET_MLP_SIGNAL)) ?? DEFAULT_ONSET_MLP_DIR;
+  const checkpoint = await loadOnsetMlp(dir);
+  if (checkpoint) timer.record("model", performance.now() - t0);
+  return checkpoint;
+}
+
+const warnRecords = (message: string, kind: string = "cache_write") => warnOnce(kind, message);
+
+async function recordsForFile(
+  path: string,
+  cache: AnalysisCache | null,
+  timer: Timer,
+  onsetMlpDir: string | undefined,
+): Promise<RecordsOutcome & { audioHash: string | null }> {
   const ah = await hashOf(path, cache, timer);
   const outcome = await fileRecords({
     cache: ah ? cache : null,
     audioHash: ah,
     load: () => loadPreprocessed(path),
     onStage: timer.record,
-    warn: (message) => warnOnce("cache_write", message),
+    warn: warnRecords,
+    onsetMlp: await onsetMlpFor(onsetMlpDir, cache, timer),
   });
   return { ...outcome, audioHash: ah };
 }
@@ -91,7 +112,7 @@ async function recordsForFile(path: string, cache: AnalysisCache | null, timer: 
 /** Analyse an audio file: meter hypotheses, tempo, beats, sections (see `AnalysisResult`). */
 export async function analyzeFile(path: string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const timer = new Timer(options.onStage);
-  const outcome = await recordsForFile(path, options.cache ?? null, timer);
+  const outcome = await recordsForFile(path, options.cache ?? null, timer, options.onsetMlpDir);
   return finishAnalysis(outcome, outcome.audioHash, options, timer);
 }
 
@@ -110,7 +131,8 @@ export async function analyzeAudio(samples: Float32Array, sampleRate: number, op
     const ready = options.preprocess === false ? resampled : preprocess(resampled, SAMPLE_RATE);
     return { samples: ready, sampleRate: SAMPLE_RATE, decodeMs: t1 - t0, preprocessMs: performance.now() - t1 };
   };
-  const outcome = await fileRecords({ cache: null, audioHash: null, load, onStage: timer.record, warn: () => {} });
+  const onsetMlp = await onsetMlpFor(options.onsetMlpDir, null, timer);
+  const outcome = await fileRecords({ cache: null, audioHash: null, load, onStage: timer.record, warn: () => {}, onsetMlp });
   return finishAnalysis(outcome, null, options, timer);
 }
 
@@ -207,26 +229,36 @@ function details(outcome: RecordsOutcome, probabilities: number[] | null): Analy
 }
 
 /**
- * Fill every cache entry of one file (trackers, onsets, signals, feature groups) without running
- * the model. New entries are written in one transaction at the end: a killed process leaves the
+ * Fill every cache entry of one file (trackers, onsets, signals — onset_mlp with a checkpoint —,
+ * feature groups) without running MeterNet. New entries are written in one transaction at the end: a killed process leaves the
  * file untouched or complete, and a complete file is never recomputed.
  */
 export async function warmFile(path: string, options: WarmOptions): Promise<WarmResult> {
   if (!options.cache) throw new TypeError("warmFile needs a cache (openEngineCache())");
   const timer = new Timer(options.onStage);
-  const outcome = await recordsForFile(path, options.cache, timer);
+  const outcome = await recordsForFile(path, options.cache, timer, options.onsetMlpDir);
   timer.finish();
   return { computed: outcome.computed, cached: outcome.computed.length === 0 };
 }
 
+export interface FeaturesForFileOptions {
+  cache?: AnalysisCache | null;
+  /** onset-MLP checkpoint directory (default: the cache's, else `data/onset_mlp`); see `AnalyzeOptions`. */
+  onsetMlpDir?: string;
+}
+
 /**
  * The MeterNet input vector of a file (1630 values), through the cache like `analyzeFile`:
- * extraction and training call this, inference computes the same vector the same way.
+ * extraction and training call this, inference computes the same vector the same way. With an
+ * onset-MLP checkpoint the result also carries the `onset_mlp` signal's scores (`onsetMlp`, the
+ * Arbiter's last 12 inputs), read from the same records; without one `onsetMlp` is absent.
  */
-export async function featuresForFile(path: string, options: { cache?: AnalysisCache | null } = {}): Promise<FeatureVectorResult> {
+export async function featuresForFile(path: string, options: FeaturesForFileOptions = {}): Promise<FeatureVectorResult> {
   const timer = new Timer(undefined);
-  const outcome = await recordsForFile(path, options.cache ?? null, timer);
-  return computeFeatureVector(outcome.records, outcome.derived);
+  const outcome = await recordsForFile(path, options.cache ?? null, timer, options.onsetMlpDir);
+  const result = computeFeatureVector(outcome.records, outcome.derived);
+  const onsetMlp = outcome.records.signals[ONSET_MLP_SIGNAL];
+  return result.ok && onsetMlp !== undefined ? { ...result, onsetMlp } : result;
 }
 
 export type { LoadedModel };

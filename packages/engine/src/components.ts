@@ -2,13 +2,16 @@
  * The engine's cache components (ARCHITECTURE.md decision 2): one per tracker, the onsets, one per
  * computed signal, the two feature groups. Each names the compiled modules its entry depends on —
  * entry modules, expanded by `moduleClosure` — and the components whose output it reads
- * (`dependsOn`), so fingerprints follow the code and the data flow. No component depends on a
- * model checkpoint.
+ * (`dependsOn`), so fingerprints follow the code and the data flow. Only `signals:onset_mlp` depends
+ * on a model checkpoint: it exists when an onset-MLP checkpoint does, and carries the checkpoint's
+ * hash in `extra`; no feature group ever depends on one.
  */
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AnalysisCache, type Component, defineComponent, openCache } from "@tactus/cache";
 import { TRACKERS, type TrackerName } from "@tactus/beat-trackers";
-import { SIGNALS } from "@tactus/signals";
+import { onsetMlpSignal, SIGNALS } from "@tactus/signals";
+import { DEFAULT_ONSET_MLP_DIR, ONSET_MLP_SIGNAL, onsetMlpCheckpointHash, onsetMlpStamp } from "./onset-mlp.js";
 import { engineModule, moduleClosure, packageFiles, packageModule } from "./sources.js";
 import { COMPUTED_SIGNALS } from "./stages/signals.js";
 
@@ -20,9 +23,11 @@ export function signalCacheName(signal: string): string {
 export interface EngineComponents {
   beats: Readonly<Record<TrackerName, Component>>;
   onsets: Component;
-  /** By signal registry name (`spacing:dbn`, `autocorr` …). */
+  /** By signal registry name (`spacing:dbn`, `autocorr` …; `onset_mlp` when there is a checkpoint). */
   signals: Readonly<Record<string, Component>>;
   features: Readonly<{ meter_net_audio: Component; meter_net_ssm: Component }>;
+  /** The onset-MLP checkpoint the `signals:onset_mlp` component was built for; null without one. */
+  onsetMlp: Readonly<{ component: Component; dir: string; hash: string }> | null;
   /** Every component, for `openCache`. */
   all: readonly Component[];
 }
@@ -33,11 +38,24 @@ export interface BuildComponentsOptions {
    * `onsets` …). For tests that edit a fixture file and watch the invalidation.
    */
   extraSources?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * onset-MLP checkpoint directory (default `data/onset_mlp` against the cwd); null = none. When a
+   * checkpoint is there, a `signals:onset_mlp` component is added with its hash as `extra`.
+   */
+  onsetMlpDir?: string | null;
+}
+
+const onsetMlpDirs = new WeakMap<Component, string>();
+
+/** The checkpoint directory a `signals:onset_mlp` component was built for (undefined for any other component). */
+export function onsetMlpDirOf(component: Component | undefined): string | undefined {
+  return component ? onsetMlpDirs.get(component) : undefined;
 }
 
 const BEAT_TRACKERS = "@tactus/beat-trackers";
 const FEATURES = "@tactus/features";
 const SIGNALS_PKG = "@tactus/signals";
+const METERNET = "@tactus/meternet";
 
 /** Builds the component set; `engineComponents()` is the memoised default. */
 export function buildEngineComponents(options: BuildComponentsOptions = {}): EngineComponents {
@@ -141,29 +159,66 @@ export function buildEngineComponents(options: BuildComponentsOptions = {}): Eng
     description: "MeterNet SSM block (75): beat-synchronous chroma self-similarity per tracker slot",
   });
 
+  // The onset-MLP signal reads only the cached audio block; its code is the signal's mapping, the
+  // engine's runner and meternet's inference (the features and signals packages it imports are
+  // covered by the audio block dependency and the mapping's own modules). The checkpoint is `extra`.
+  let onsetMlp: EngineComponents["onsetMlp"] = null;
+  const onsetMlpDir = options.onsetMlpDir === undefined ? DEFAULT_ONSET_MLP_DIR : options.onsetMlpDir;
+  const onsetMlpHash = onsetMlpDir === null ? null : onsetMlpCheckpointHash(onsetMlpDir);
+  if (onsetMlpDir !== null && onsetMlpHash !== null) {
+    const id = `signals:${ONSET_MLP_SIGNAL}`;
+    const own = onsetMlpSignal.sources.map(toPath);
+    const stopAt = new Set([...signalEntries].filter((f) => !own.includes(f)));
+    const component = defineComponent({
+      family: "signals",
+      name: ONSET_MLP_SIGNAL,
+      sources: [
+        ...moduleClosure(own, { stopAt }),
+        ...engine("./onset-mlp.js"),
+        ...moduleClosure([packageModule(METERNET, "models.js")], { excludePackages: [SIGNALS_PKG, FEATURES] }),
+        ...extra(id),
+      ],
+      dependsOn: [meterNetAudio],
+      extra: onsetMlpHash,
+      description: onsetMlpSignal.description,
+    });
+    const dir = resolve(onsetMlpDir);
+    onsetMlpDirs.set(component, dir);
+    signals[ONSET_MLP_SIGNAL] = component;
+    onsetMlp = Object.freeze({ component, dir, hash: onsetMlpHash });
+  }
+
   const features = { meter_net_audio: meterNetAudio, meter_net_ssm: meterNetSsm };
   return {
     beats,
     onsets,
     signals,
     features,
+    onsetMlp,
     all: [...allBeats, onsets, ...Object.values(signals), meterNetAudio, meterNetSsm],
   };
 }
 
-let defaults: EngineComponents | undefined;
+let defaults: { key: string; components: EngineComponents } | undefined;
 
-/** The engine's components (built once per process). */
+/**
+ * The engine's components with the default onset-MLP checkpoint (`data/onset_mlp` against the
+ * cwd): built once per process, again only when that checkpoint appears, disappears or is replaced.
+ */
 export function engineComponents(): EngineComponents {
-  defaults ??= buildEngineComponents();
-  return defaults;
+  const dir = resolve(DEFAULT_ONSET_MLP_DIR);
+  const key = `${dir}\0${onsetMlpStamp(dir) ?? "none"}`;
+  if (defaults?.key !== key) defaults = { key, components: buildEngineComponents() };
+  return defaults.components;
 }
 
 export interface OpenEngineCacheOptions {
   /** Directory holding `analysis.lmdb/` (default `$TACTUS_CACHE_DIR`, else `.cache`). */
   dir?: string;
-  /** Component set (default `engineComponents()`). */
+  /** Component set (default `engineComponents()`, or built for `onsetMlpDir`). */
   components?: EngineComponents;
+  /** onset-MLP checkpoint directory the component set is built for (default `data/onset_mlp`). */
+  onsetMlpDir?: string;
 }
 
 /**
@@ -171,7 +226,8 @@ export interface OpenEngineCacheOptions {
  * Throws `CacheUnavailableError` when the store cannot be used (see `tryOpenEngineCache`).
  */
 export function openEngineCache(options: OpenEngineCacheOptions = {}): AnalysisCache {
-  const components = options.components ?? engineComponents();
+  const components =
+    options.components ?? (options.onsetMlpDir !== undefined ? buildEngineComponents({ onsetMlpDir: options.onsetMlpDir }) : engineComponents());
   return openCache({ ...(options.dir !== undefined ? { dir: options.dir } : {}), components: components.all });
 }
 

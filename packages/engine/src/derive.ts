@@ -50,7 +50,9 @@ export function derive(beatRecords: Readonly<Record<string, BeatRecord[]>>, onse
   const kept = (name: string): Beat[] => (primary.discarded.includes(name as never) ? [] : (beats[name] ?? []));
   const variants: Record<string, Beat[]> = {};
   for (const name of TRACKER_NAMES) if (name.startsWith("dbn_bpb")) variants[name] = kept(name);
-  const best = selectBestDbn(variants, onsets.onset_events);
+  // The beat records do not keep the `dbn` tracker's barLengthScores, so the slot falls back to
+  // onset alignment (reference §7.4) here until they are cached.
+  const best = selectBestDbn(variants, onsets.onset_events, undefined);
   return {
     beats,
     primary,

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeWav } from "@tactus/audio";
-import { type AnalysisCache, clearFingerprintMemo } from "@tactus/cache";
+import { type AnalysisCache, clearFingerprintMemo, fingerprint } from "@tactus/cache";
 import { generateCorpus, synthesizeClip } from "@tactus/datasets";
-import { createModel, initBackend, loadCheckpoint, saveCheckpoint } from "@tactus/meternet";
+import { checkpointHash, createModel, initBackend, loadCheckpoint, predict, saveCheckpoint } from "@tactus/meternet";
+import { onsetMlpScores } from "@tactus/signals";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AnalysisResult,
@@ -14,6 +15,7 @@ import {
   decodeCount,
   engineComponents,
   featuresForFile,
+  onsetMlpCheckpointHash,
   openEngineCache,
   toJson,
   tryOpenEngineCache,
@@ -132,7 +134,9 @@ describe("fingerprints follow the code", () => {
   });
 
   it("every engine component has its own key name and no checkpoint dependency", () => {
-    const { all } = engineComponents();
+    const { all, onsetMlp } = engineComponents();
+    // No data/onset_mlp here: no onset-MLP component (the signal is "unavailable").
+    expect(onsetMlp).toBeNull();
     expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
     for (const c of all) {
       expect(c.name).not.toContain(":");
@@ -163,6 +167,82 @@ describe("model", () => {
     const total = result.meterHypotheses.reduce((s, h) => s + h.confidence, 0);
     expect(total).toBeCloseTo(1, 2);
     expect(JSON.stringify(toJson(result))).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe("onset-MLP signal", () => {
+  const save = (dir: string, seed: number) =>
+    saveCheckpoint(dir, createModel("onset-mlp", { hidden: 16 }, seed), {
+      provenance: { command: "engine test", dataset: "none (untrained)", codeRevision: "test" },
+    });
+
+  it("is keyed on the checkpoint hash; retraining recomputes only signals:onset_mlp, nothing decoded", async () => {
+    await initBackend();
+    const file = join(root, "mlp.wav");
+    await writeWav(file, synthesizeClip({ numerator: 3, denominator: 4, bpm: 120, durationSec: 3, seed: 5 }).samples, 22050);
+    const active = join(root, "onset_mlp");
+    const cacheDir = join(root, "cache-onset-mlp");
+    await save(active, 1);
+    const hashA = await checkpointHash(active);
+    expect(onsetMlpCheckpointHash(active)).toBe(hashA);
+    expect(onsetMlpCheckpointHash(join(root, "nowhere"))).toBeNull();
+
+    const componentsA = buildEngineComponents({ onsetMlpDir: active });
+    const plain = buildEngineComponents({ onsetMlpDir: null });
+    expect(componentsA.onsetMlp).toMatchObject({ dir: active, hash: hashA });
+    const mlpA = componentsA.signals.onset_mlp!;
+    expect(mlpA).toBe(componentsA.onsetMlp!.component);
+    expect(mlpA.extra).toBe(hashA);
+    expect(mlpA.dependsOn.map((d) => d.id)).toEqual(["features:meter_net_audio"]);
+    expect(plain.onsetMlp).toBeNull();
+    // Everything else (feature groups included) is independent of the checkpoint.
+    expect(componentsA.all.filter((c) => c !== mlpA).map(fingerprint)).toEqual(plain.all.map(fingerprint));
+
+    let store = openEngineCache({ dir: cacheDir, components: componentsA });
+    const first = await warmFile(file, { cache: store });
+    expect(first.computed).toContain("signals:onset_mlp");
+    expect([...first.computed].sort()).toEqual(componentsA.all.map((c) => c.id).sort());
+    expect(await warmFile(file, { cache: store })).toEqual({ computed: [], cached: true });
+    let decodes = decodeCount();
+    const a = await analyzeFile(file, { cache: store, checkpointDir: noModel, verbose: true, sections: false });
+    expect(decodeCount()).toBe(decodes);
+    expect(a.cache.fastPath).toBe(true);
+    const scoresA = a.details!.signals.onset_mlp!;
+    expect(scoresA.status).toBe("ok");
+    if (scoresA.status !== "ok") return;
+    expect(Object.keys(scoresA.scores)).toEqual(["3/4", "4/4", "5/4", "5/8", "7/4", "7/8", "9/8", "11/8"]);
+    // The model's probabilities of the cached audio block, mapped by onsetMlpScores.
+    const features = await featuresForFile(file, { cache: store });
+    if (!features.ok) throw new Error("no features");
+    const { model } = await loadCheckpoint(active, "onset-mlp");
+    const expected = onsetMlpScores(predict(model, features.vector.subarray(0, 1449), 1));
+    for (const [key, value] of Object.entries(expected)) expect(scoresA.scores[key as keyof typeof expected]).toBeCloseTo(value, 6);
+    expect(features.onsetMlp).toEqual(scoresA.scores);
+    expect(JSON.stringify(toJson(a))).not.toMatch(/NaN|Infinity/);
+    await store.close();
+
+    // Retrain: a new checkpoint in the same place. Only the onset_mlp entries are stale.
+    await save(active, 2);
+    const hashB = await checkpointHash(active);
+    expect(hashB).not.toBe(hashA);
+    const componentsB = buildEngineComponents({ onsetMlpDir: active });
+    expect(componentsB.signals.onset_mlp!.extra).toBe(hashB);
+    store = openEngineCache({ dir: cacheDir, components: componentsB });
+    expect([...store.entries("signals:onset_mlp:")]).toHaveLength(0);
+    decodes = decodeCount();
+    expect(await warmFile(file, { cache: store })).toEqual({ computed: ["signals:onset_mlp"], cached: false });
+    expect(decodeCount()).toBe(decodes);
+    expect([...store.entries("signals:onset_mlp:")]).toHaveLength(1);
+    const b = await analyzeFile(file, { cache: store, checkpointDir: noModel, verbose: true, sections: false });
+    expect(b.cache.fastPath).toBe(true);
+    expect(b.details!.signals.onset_mlp).not.toEqual(a.details!.signals.onset_mlp);
+
+    // Without a checkpoint: "unavailable", absent from the features' result (not zeros).
+    const none = await analyzeFile(file, { cache: store, checkpointDir: noModel, onsetMlpDir: noModel, verbose: true, sections: false });
+    expect(none.details!.signals.onset_mlp!.status).toBe("unavailable");
+    const bare = await featuresForFile(file, { cache: store, onsetMlpDir: noModel });
+    expect(bare.ok && "onsetMlp" in bare).toBe(false);
+    await store.close();
   });
 });
 

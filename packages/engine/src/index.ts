@@ -1,12 +1,21 @@
 // @tactus/engine — the whole meter and tempo analysis through the LMDB cache.
 
-export { analyzeAudio, type AnalyzeAudioOptions, analyzeFile, featuresForFile, tryOpenEngineCache, warmFile } from "./analyze.js";
+export {
+  analyzeAudio,
+  type AnalyzeAudioOptions,
+  analyzeFile,
+  type FeaturesForFileOptions,
+  featuresForFile,
+  tryOpenEngineCache,
+  warmFile,
+} from "./analyze.js";
 export {
   type BuildComponentsOptions,
   buildEngineComponents,
   type EngineComponents,
   engineComponents,
   type OpenEngineCacheOptions,
+  onsetMlpDirOf,
   openEngineCache,
   signalCacheName,
 } from "./components.js";
@@ -14,6 +23,7 @@ export { type Derived, derive } from "./derive.js";
 export { toJson } from "./json.js";
 export { decodeCount, SAMPLE_RATE } from "./load.js";
 export { DEFAULT_CHECKPOINT_DIR, type LoadedModel, loadModel } from "./model.js";
+export { DEFAULT_ONSET_MLP_DIR, loadOnsetMlp, ONSET_MLP_SIGNAL, onsetMlpCheckpointHash } from "./onset-mlp.js";
 export type { BeatRecord, FileRecords, OnsetsRecord, SignalRecord } from "./records.js";
 export { detectSections, SECTION_DEFAULTS, sectionBoundaries, sectionTempo } from "./sections.js";
 export { clearSourceMemo, importSpecifiers, moduleClosure, packageFiles, packageModule } from "./sources.js";

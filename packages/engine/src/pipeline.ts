@@ -2,12 +2,16 @@
  * Per-file records through the cache: read every entry in one read transaction; compute only what
  * is missing (decoding the audio only when a missing entry needs it); write the new entries in one
  * transaction at the end, so a killed process leaves a file either untouched or complete.
+ * The onset-MLP signal (with a checkpoint) is computed from the audio block, cached or fresh, so
+ * it never needs decoding.
  */
 import { type AnalysisCache, CacheError, type Component, keyFor, type PutEntry } from "@tactus/cache";
 import { TRACKER_NAMES, type TrackerName } from "@tactus/beat-trackers";
+import type { LoadedCheckpoint } from "@tactus/meternet";
 import { signalCacheName } from "./components.js";
 import { type Derived, derive } from "./derive.js";
 import type { LoadedAudio } from "./load.js";
+import { ONSET_MLP_SIGNAL, onsetMlpRecord } from "./onset-mlp.js";
 import { type BeatRecord, type FileRecords, type OnsetsRecord, type SignalRecord, viaJson } from "./records.js";
 import { computeBeats } from "./stages/beats.js";
 import { ClipContext } from "./stages/clip.js";
@@ -35,8 +39,13 @@ export interface RecordsRequest {
   /** Decodes the audio; called at most once, only when something must be computed. */
   load: () => Promise<LoadedAudio>;
   onStage: (stage: Stage, ms: number) => void;
-  /** Called once when a cache write fails (the analysis goes on). */
-  warn: (message: string) => void;
+  /** Called when a cache write fails, or when the onset-MLP signal cannot be cached (the analysis goes on). */
+  warn: (message: string, kind?: "cache_write" | "onset_mlp_uncached") => void;
+  /**
+   * The onset-MLP checkpoint to run; null/undefined: the signal is unavailable (absent from the
+   * records). Cached only when the cache's `signals:onset_mlp` component carries its hash.
+   */
+  onsetMlp?: LoadedCheckpoint | null;
 }
 
 interface Partial_ {
@@ -59,8 +68,19 @@ function componentOf(cache: AnalysisCache | null, family: "beats" | "onsets" | "
   return family === "onsets" ? cache.components.onsets() : cache.components.get(family, name);
 }
 
+/**
+ * The cache component to read and write the onset-MLP signal under: the registered
+ * `signals:onset_mlp` when it was built for this very checkpoint (same hash), else none.
+ */
+export function onsetMlpComponent(cache: AnalysisCache | null, checkpoint: LoadedCheckpoint | null | undefined): Component | undefined {
+  const component = checkpoint ? componentOf(cache, "signals", ONSET_MLP_SIGNAL) : undefined;
+  return component && component.extra === checkpoint!.hash ? component : undefined;
+}
+
 export async function fileRecords(request: RecordsRequest): Promise<RecordsOutcome> {
   const { cache, audioHash, onStage } = request;
+  const onsetMlp = request.onsetMlp ?? null;
+  const mlpComponent = onsetMlpComponent(cache, onsetMlp);
   const have: Partial_ = { beats: {}, onsets: undefined, signals: {}, features: {} };
   if (cache && audioHash) {
     await timed("cache_read", onStage, () => {
@@ -71,6 +91,8 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
         const value = entries.signals[signalCacheName(signal.name)];
         if (value !== undefined) have.signals[signal.name] = value as SignalRecord;
       }
+      const mlp = mlpComponent ? entries.signals[mlpComponent.name] : undefined;
+      if (mlp !== undefined) have.signals[ONSET_MLP_SIGNAL] = mlp as SignalRecord;
       for (const group of FEATURE_GROUPS) {
         const value = entries.features[group];
         if (value !== undefined) have.features[group] = value;
@@ -117,11 +139,24 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
     Object.assign(fresh.features, await timed("features", onStage, () => computeFeatureGroups(missingGroups, derived, clip)));
     computed.push(...missingGroups.map((g) => `features:${g}`));
   }
+  const audioBlock = have.features.meter_net_audio ?? fresh.features.meter_net_audio;
+  if (onsetMlp && have.signals[ONSET_MLP_SIGNAL] === undefined && audioBlock) {
+    fresh.signals[ONSET_MLP_SIGNAL] = await timed("signals", onStage, () => onsetMlpRecord(onsetMlp, audioBlock));
+    computed.push(`signals:${ONSET_MLP_SIGNAL}`);
+    if (cache && audioHash && !mlpComponent) {
+      request.warn(
+        `onset_mlp not cached: the cache was opened for ${componentOf(cache, "signals", ONSET_MLP_SIGNAL) ? "another onset-MLP checkpoint" : "no onset-MLP checkpoint"} (open it with the same onsetMlpDir)`,
+        "onset_mlp_uncached",
+      );
+    }
+  }
 
-  if (cache && audioHash && computed.length > 0) await save(cache, audioHash, fresh, request);
+  if (cache && audioHash && computed.length > 0) await save(cache, audioHash, fresh, request, mlpComponent);
 
   const signals: Record<string, SignalRecord> = {};
   for (const signal of COMPUTED_SIGNALS) signals[signal.name] = have.signals[signal.name] ?? fresh.signals[signal.name] ?? {};
+  const mlp = have.signals[ONSET_MLP_SIGNAL] ?? fresh.signals[ONSET_MLP_SIGNAL];
+  if (onsetMlp && mlp !== undefined) signals[ONSET_MLP_SIGNAL] = mlp;
   const features = { ...have.features, ...fresh.features } as FileRecords["features"];
   return {
     records: { beats, onsets, signals, features },
@@ -133,14 +168,22 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
   };
 }
 
-async function save(cache: AnalysisCache, audioHash: string, fresh: Partial_, request: RecordsRequest): Promise<void> {
+async function save(
+  cache: AnalysisCache,
+  audioHash: string,
+  fresh: Partial_,
+  request: RecordsRequest,
+  mlpComponent: Component | undefined,
+): Promise<void> {
   const entries: PutEntry[] = [];
   const add = (component: Component | undefined, value: unknown) => {
     if (component) entries.push({ key: keyFor(component, audioHash), value });
   };
   for (const [name, value] of Object.entries(fresh.beats)) add(componentOf(cache, "beats", name as TrackerName), value);
   if (fresh.onsets) add(componentOf(cache, "onsets", "onsets"), fresh.onsets);
-  for (const [name, value] of Object.entries(fresh.signals)) add(componentOf(cache, "signals", signalCacheName(name)), value);
+  for (const [name, value] of Object.entries(fresh.signals)) {
+    add(name === ONSET_MLP_SIGNAL ? mlpComponent : componentOf(cache, "signals", signalCacheName(name)), value);
+  }
   for (const [group, value] of Object.entries(fresh.features)) add(componentOf(cache, "features", group), value);
   const t0 = performance.now();
   try {

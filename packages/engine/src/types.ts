@@ -28,6 +28,12 @@ export interface AnalyzeOptions {
   cache?: AnalysisCache | null;
   /** MeterNet checkpoint directory. Default `data/meter_net` against the working directory; missing → model "none". */
   checkpointDir?: string;
+  /**
+   * onset-MLP checkpoint directory for the `onset_mlp` signal. Default: the directory the cache's
+   * component set was built for (`openEngineCache({ onsetMlpDir })`), else `data/onset_mlp` against
+   * the working directory; missing → the signal is "unavailable".
+   */
+  onsetMlpDir?: string;
   /** Detect sections (§8.6). Default true. */
   sections?: boolean;
   /** Add per-tracker beats, alignment F1s and signal scores (`details`). */
@@ -120,6 +126,8 @@ export interface AnalysisResult {
 
 export interface WarmOptions {
   cache: AnalysisCache;
+  /** onset-MLP checkpoint directory (see `AnalyzeOptions.onsetMlpDir`). */
+  onsetMlpDir?: string;
   onStage?: (stage: Stage, ms: number) => void;
 }
 
@@ -131,5 +139,11 @@ export interface WarmResult {
 }
 
 export type FeatureVectorResult =
-  | { ok: true; vector: Float32Array; durationSec: number }
+  | {
+      ok: true;
+      vector: Float32Array;
+      durationSec: number;
+      /** `featuresForFile` with an onset-MLP checkpoint: the `onset_mlp` signal's scores (absent without one). */
+      onsetMlp?: MeterScores;
+    }
   | { ok: false; reason: "too short"; durationSec: number };

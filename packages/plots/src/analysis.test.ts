@@ -122,3 +122,14 @@ describe("analysisPlot", () => {
     expect(els[0]!.attrs).toMatchObject({ width: "1600", height: "900" });
   });
 });
+
+describe("analysisPlot layout", () => {
+  it("shortens a title too long for the header, keeping the full one in <title>", () => {
+    const title = "x".repeat(200);
+    const els = parseXml(analysisPlot({ ...example(), title }));
+    const shown = els.find((e) => e.name === "text" && e.text.startsWith("xxx"))!.text;
+    expect(shown.endsWith("…")).toBe(true);
+    expect(shown.length).toBeLessThan(100);
+    expect(els.find((e) => e.name === "title")!.text).toBe(title);
+  });
+});

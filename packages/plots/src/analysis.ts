@@ -143,14 +143,18 @@ export function analysisPlot(input: AnalysisPlotInput, options: AnalysisPlotOpti
   const topLabel = d.meters.length
     ? (d.meters.find((m) => m.label === input.topMeter) ?? [...d.meters].sort((a, b) => b.probability - a.probability)[0]!).label
     : null;
-  body.push(text(left, H(0.05), input.title, { "font-size": 18, "font-weight": "bold", fill: "#222222" }));
   const summary = [
     topLabel ? `meter ${topLabel}` : null,
     d.bpm ? `${d.bpm.toFixed(1)} BPM` : null,
     `${d.durationSec.toFixed(1)} s`,
     `${d.beats.length} beats`,
-  ].filter((s) => s !== null);
-  body.push(text(right, H(0.05), summary.join("  ·  "), { "font-size": 12, fill: COLORS.axis, "text-anchor": "end" }));
+  ]
+    .filter((s) => s !== null)
+    .join("  ·  ");
+  // A long title is shortened to leave room for the summary; the full one stays in <title>.
+  const titleRoom = plotW - textWidth(summary, 12) - 24;
+  body.push(text(left, H(0.05), fitText(input.title, 18 * 1.05, titleRoom), { "font-size": 18, "font-weight": "bold", fill: "#222222" }));
+  body.push(text(right, H(0.05), summary, { "font-size": 12, fill: COLORS.axis, "text-anchor": "end" }));
 
   // Time grid through both time panels (shared axis).
   const grid = time.values.flatMap((t) => [
@@ -173,6 +177,13 @@ export function analysisPlot(input: AnalysisPlotInput, options: AnalysisPlotOpti
 
   body.push(...meterPanel(d.meters, topLabel, p3, left, right, H(0.75)));
   return svgDocument(width, height, input.title, body);
+}
+
+/** `label`, cut with "…" where it would be wider than `room` pixels. */
+function fitText(label: string, fontSize: number, room: number): string {
+  if (textWidth(label, fontSize) <= room) return label;
+  const chars = Math.max(1, Math.floor(room / (fontSize * 0.6)) - 1);
+  return `${[...label].slice(0, chars).join("").trimEnd()}…`;
 }
 
 type Clean = ReturnType<typeof clean>;

@@ -36,5 +36,5 @@ export {
   sampleOnBeats,
 } from "./bar-tracking.js";
 export { HCDF_CANDIDATES, HCDF_MIN_DURATION_SEC, hcdfScores } from "./hcdf.js";
-export { onsetMlpSignal } from "./onset-mlp.js";
+export { ONSET_MLP_KEYS, onsetMlpScores, onsetMlpSignal } from "./onset-mlp.js";
 export { nonSilentFraction } from "./quality.js";

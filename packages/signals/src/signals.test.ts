@@ -6,6 +6,7 @@ import { onsetAutocorrelationScores } from "./autocorr.js";
 import { barLogProbability, barTrackingScores } from "./bar-tracking.js";
 import { hcdfScores } from "./hcdf.js";
 import { METER_CLASSES, METER_KEYS, meterKey, scoresToVector } from "./meters.js";
+import { onsetMlpScores } from "./onset-mlp.js";
 import { nonSilentFraction } from "./quality.js";
 import {
   computeSignal,
@@ -244,12 +245,29 @@ describe("registry", () => {
     const slot = getSignal("onset_mlp");
     expect(slot.requiresModel).toBe(true);
     expect(slot.compute).toBeUndefined();
-    expect(slot.keys).toEqual(METER_KEYS);
+    expect(slot.keys).toEqual(["3/4", "4/4", "5/4", "5/8", "7/4", "7/8", "9/8", "11/8"]);
     expect(computeSignal("onset_mlp", {})).toEqual({
       status: "unavailable",
       name: "onset_mlp",
       reason: expect.stringContaining("model"),
     });
+  });
+
+  it("onset_mlp scores: each key takes the probability of its numerator's class, no others", () => {
+    // METER_CLASSES order: 3, 4, 5, 7, 9, 11.
+    expect(onsetMlpScores([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])).toEqual({
+      "3/4": 0.1,
+      "4/4": 0.2,
+      "5/4": 0.3,
+      "5/8": 0.3,
+      "7/4": 0.4,
+      "7/8": 0.4,
+      "9/8": 0.5,
+      "11/8": 0.6,
+    });
+    expect(Object.keys(onsetMlpScores(new Float32Array(6)))).toEqual(getSignal("onset_mlp").keys);
+    expect(onsetMlpScores([Number.NaN, 1, 0, 0, 0, 0])).toEqual({ "4/4": 1, "5/4": 0, "5/8": 0, "7/4": 0, "7/8": 0, "9/8": 0, "11/8": 0 });
+    expect(() => onsetMlpScores([1, 2, 3])).toThrow(RangeError);
   });
 
   it("every computable signal answers {} for empty inputs; spacing reads its own tracker", () => {

@@ -5,11 +5,12 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Split } from "@tactus/datasets";
 import { AUDIO_BLOCK, FEATURE_LENGTH, SIGNAL_BLOCK } from "@tactus/features";
 import { ARBITER_SIGNALS, inputLayout, type ModelKind } from "@tactus/meternet";
 import { METER_KEYS } from "@tactus/signals";
 import { type DatasetMeta, type IndexRow, readDatasetMeta, staleness } from "./extract.js";
-import { N_CLASSES, type Split } from "./labels.js";
+import { N_CLASSES } from "./labels.js";
 import { readNpy } from "./npy.js";
 
 export interface SplitData {

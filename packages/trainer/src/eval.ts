@@ -2,24 +2,30 @@
  * `eval`: end-to-end evaluation (reference/pipeline.md §6) through the engine's feature path.
  * With a warm cache every vector comes from LMDB (`featuresForFile` fast path, no decoding) and
  * the model runs ONE batched forward pass over all files. Cold files are computed through the
- * cache first (in worker processes when the caller provides `warm`).
+ * cache first (in worker processes when the caller provides `warm`). Files are `DatasetEntry`s of
+ * `@tactus/datasets`, scored by its `isCorrect` (§6.4) and counted in the bucket of `entry.meter`.
  */
 import { type AnalysisCache, audioHash } from "@tactus/cache";
+import { type DatasetEntry, isCorrect, isMultiLabel } from "@tactus/datasets";
 import { featuresForFile } from "@tactus/engine";
 import { FEATURE_LENGTH } from "@tactus/features";
 import { createRng, initBackend, loadCheckpoint, meterHypotheses, predict } from "@tactus/meternet";
 import { modelInput, parseSharpen } from "./dataset.js";
 import { missingEntries } from "./extract.js";
-import { classIndex, isMultiLabel, type LabeledFile, N_CLASSES } from "./labels.js";
+import { classIndex, N_CLASSES } from "./labels.js";
 import { type ClassCount, type ConfusionMatrix, classMetrics, confusionMatrix } from "./metrics.js";
 
 export interface FileResult {
+  /** `DatasetEntry.id`. */
   fname: string;
   path: string;
+  /** `DatasetEntry.dataset`. */
+  dataset?: string;
+  /** The primary meter (`DatasetEntry.meter`). */
   expected: number;
   predicted: number | null;
   ok: boolean;
-  /** The meters dict of a multi-label row, else null. */
+  /** The targets of a multi-label entry, else null. */
   multilabel: Record<string, number> | null;
   /** Class probabilities (METER_CLASSES order), null when no vector. */
   probabilities: number[] | null;
@@ -65,7 +71,7 @@ export interface CheckpointInfo {
 }
 
 export interface EvalOptions {
-  files: readonly LabeledFile[];
+  entries: readonly DatasetEntry[];
   cache: AnalysisCache | null;
   checkpointDir: string;
   datasetName: string;
@@ -83,13 +89,6 @@ export interface EvalOutcome {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** §6.4: a multi-label row is right when the prediction is any of its meters; else it must equal the primary. */
-export function isCorrect(file: Pick<LabeledFile, "meters" | "primary">, predicted: number | null): boolean {
-  if (predicted === null) return false;
-  if (isMultiLabel(file.meters)) return Object.keys(file.meters).map(Number).includes(predicted);
-  return predicted === file.primary;
-}
-
 /** The class the engine would answer: the top hypothesis' model class (4 for the fallback). */
 export function predictedClass(probabilities: ArrayLike<number>): number {
   const top = meterHypotheses(probabilities, {}).hypotheses[0]!;
@@ -98,7 +97,8 @@ export function predictedClass(probabilities: ArrayLike<number>): number {
 
 export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
   const started = performance.now();
-  const { files, cache } = options;
+  const { cache } = options;
+  const files = options.entries.map((entry) => ({ entry, path: entry.audioPath }));
   const backend = await initBackend();
   const loaded = await loadCheckpoint(options.checkpointDir);
   const { meta } = loaded;
@@ -158,17 +158,18 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
   const forwardMs = performance.now() - t0;
 
   const byFile = new Map<number, number[]>(rows.map((fileIndex, r) => [fileIndex, Array.from(probabilities.subarray(r * N_CLASSES, (r + 1) * N_CLASSES))]));
-  const results: FileResult[] = files.map((file, i) => {
+  const results: FileResult[] = files.map(({ entry, path }, i) => {
     const p = byFile.get(i) ?? null;
     const predicted = p ? predictedClass(p) : null;
-    const error = errors.get(file.path);
+    const error = errors.get(path);
     return {
-      fname: file.id,
-      path: file.path,
-      expected: file.primary,
+      fname: entry.id,
+      path,
+      dataset: entry.dataset,
+      expected: entry.meter,
       predicted,
-      ok: isCorrect(file, predicted),
-      multilabel: isMultiLabel(file.meters) ? file.meters : null,
+      ok: isCorrect(predicted, entry),
+      multilabel: isMultiLabel(entry) ? { ...entry.targets } : null,
       probabilities: p ? p.map((v) => Math.round(v * 1e4) / 1e4) : null,
       ...(error ? { error } : {}),
     };
@@ -220,9 +221,9 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
  * `--quick`: a stratified sample of `size` files (seed 42): per class max(1, round(n_c/total·size))
  * capped at the class size, leftovers to the largest classes; then shuffled.
  */
-export function quickSample<T extends Pick<LabeledFile, "primary">>(files: readonly T[], size = 100, seed = 42): T[] {
+export function quickSample<T extends Pick<DatasetEntry, "meter">>(files: readonly T[], size = 100, seed = 42): T[] {
   const byClass = new Map<number, T[]>();
-  for (const f of files) byClass.set(f.primary, [...(byClass.get(f.primary) ?? []), f]);
+  for (const f of files) byClass.set(f.meter, [...(byClass.get(f.meter) ?? []), f]);
   const classes = [...byClass.keys()].sort((a, b) => a - b);
   const alloc = new Map(classes.map((m) => [m, Math.min(byClass.get(m)!.length, Math.max(1, Math.round((byClass.get(m)!.length / files.length) * size)))]));
   let left = size - [...alloc.values()].reduce((a, b) => a + b, 0);

@@ -5,7 +5,11 @@
  *   <dir>/meta.json                layout id, feature length, classes, component fingerprints
  *   <dir>/<split>/X.npy            float32 [n, 1630]
  *   <dir>/<split>/Y.npy            float32 [n, 6] soft targets
- *   <dir>/<split>/index.json       rows: file, id, dataset, meters, primary, audio hash
+ *   <dir>/<split>/index.json       the split's dataset names, and rows: file, id, dataset, meters
+ *                                  (the entry's soft targets), primary (its meter), audio hash
+ *
+ * Input is `DatasetEntry`s of `@tactus/datasets` (any loader); a Y row is `targetVector(entry)`,
+ * so WIKIMETER's soft multi-label targets reach training as they are.
  *
  * Rows are reused only when meta.json matches the current layout and fingerprints and the file's
  * audio hash and labels are unchanged; anything else is re-read from the cache. Files whose cache
@@ -13,12 +17,13 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type DatasetEntry, SPLITS, type Split, targetVector } from "@tactus/datasets";
 import { type AnalysisCache, audioHash, type Component, fingerprint, keyFor } from "@tactus/cache";
 import { featuresForFile } from "@tactus/engine";
 import { FEATURE_LENGTH, LAYOUT_ID } from "@tactus/features";
 import { METER_CLASSES } from "@tactus/signals";
 import { writeJsonAtomic } from "./files.js";
-import { type LabeledFile, N_CLASSES, SPLITS, type Split, targetsOf } from "./labels.js";
+import { N_CLASSES } from "./labels.js";
 import { readNpy, writeNpy } from "./npy.js";
 
 export const DATASET_META = "meta.json";
@@ -33,13 +38,19 @@ export interface DatasetMeta {
   fingerprints: Record<string, string>;
   createdAt: string;
   splits: Partial<Record<Split, number>>;
+  /** Rows per dataset (`DatasetEntry.dataset`), all splits together. */
+  datasets?: Record<string, number>;
 }
 
 export interface IndexRow {
+  /** Absolute audio path (`DatasetEntry.audioPath`). */
   file: string;
   id: string;
+  /** `DatasetEntry.dataset`: meter2800, wikimeter, ballroom, or a folder dataset's name. */
   dataset: string;
+  /** `DatasetEntry.targets`: meter → weight; several keys = a multi-label row. */
   meters: Record<string, number>;
+  /** `DatasetEntry.meter`: the primary meter (sampler weight, eval bucket). */
   primary: number;
   audioHash: string;
 }
@@ -61,7 +72,8 @@ export interface ExtractSummary {
 }
 
 export interface ExtractOptions {
-  files: readonly LabeledFile[];
+  /** Labelled entries from `@tactus/datasets`; each goes to the split in `entry.split`. */
+  entries: readonly DatasetEntry[];
   cache: AnalysisCache;
   dir: string;
   onProgress?: (done: number, total: number, file: string) => void;
@@ -128,11 +140,16 @@ const sortKeys = (o: Record<string, number>) => Object.fromEntries(Object.entrie
 
 /** Extracts (or refreshes) the dataset at `options.dir`. */
 export async function extractDataset(options: ExtractOptions): Promise<ExtractSummary> {
-  const { cache, dir, files } = options;
+  const { cache, dir } = options;
+  const failures: ExtractFailure[] = [];
+  const files: DatasetEntry[] = [];
+  for (const entry of options.entries) {
+    if (entry.split) files.push(entry);
+    else failures.push({ path: entry.audioPath, reason: `${entry.audioPath}: ${entry.dataset} entry ${entry.id} has no split` });
+  }
   const fingerprints = currentFingerprints(cache.components);
   const oldMeta = readDatasetMeta(dir);
   const staleReason = staleness(oldMeta, fingerprints);
-  const failures: ExtractFailure[] = [];
   const summary: ExtractSummary = { dir, splits: {}, failures, upToDate: true, staleReason: oldMeta && staleReason ? staleReason : null };
   const splits = SPLITS.filter((s) => files.some((f) => f.split === s));
   if (staleReason !== null || splits.some((s) => oldMeta?.splits[s] === undefined) || Object.keys(oldMeta?.splits ?? {}).length !== splits.length) {
@@ -147,36 +164,39 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
     let reused = 0;
     let extracted = 0;
     for (const file of files.filter((f) => f.split === split)) {
-      options.onProgress?.(++done, files.length, file.path);
+      const path = file.audioPath;
+      options.onProgress?.(++done, files.length, path);
       let ah: string;
       try {
-        ah = await audioHash(file.path);
+        ah = await audioHash(path);
       } catch (error) {
-        failures.push({ path: file.path, reason: `${file.path}: ${(error as Error).message}` });
+        failures.push({ path, reason: `${path}: ${(error as Error).message}` });
         continue;
       }
-      const row: IndexRow = { file: file.path, id: file.id, dataset: file.dataset, meters: file.meters, primary: file.primary, audioHash: ah };
-      const previous = old?.rows.get(file.path);
-      if (previous && previous.row.audioHash === ah && sameMeters(previous.row.meters, file.meters) && previous.row.primary === file.primary) {
+      const meters: Record<string, number> = { ...file.targets };
+      const row: IndexRow = { file: path, id: file.id, dataset: file.dataset, meters, primary: file.meter, audioHash: ah };
+      const y = Float32Array.from(targetVector(file));
+      const previous = old?.rows.get(path);
+      if (previous && previous.row.audioHash === ah && sameMeters(previous.row.meters, meters) && previous.row.primary === file.meter && previous.row.dataset === file.dataset) {
         out.rows.push(row);
         out.x.push(previous.x);
-        out.y.push(targetsOf(file.meters));
+        out.y.push(y);
         reused++;
         continue;
       }
       const missing = missingEntries(cache, ah);
       if (missing.length > 0) {
-        failures.push({ path: file.path, reason: `${file.path}: ${missing.length} cache entries missing (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}): ${WARM_FIRST}` });
+        failures.push({ path, reason: `${path}: ${missing.length} cache entries missing (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}): ${WARM_FIRST}` });
         continue;
       }
-      const vector = await featuresForFile(file.path, { cache });
+      const vector = await featuresForFile(path, { cache });
       if (!vector.ok) {
-        failures.push({ path: file.path, reason: `${file.path}: ${vector.reason} (${vector.durationSec.toFixed(2)} s), no features` });
+        failures.push({ path, reason: `${path}: ${vector.reason} (${vector.durationSec.toFixed(2)} s), no features` });
         continue;
       }
       out.rows.push(row);
       out.x.push(vector.vector);
-      out.y.push(targetsOf(file.meters));
+      out.y.push(y);
       extracted++;
     }
     if (extracted > 0 || !old || old.order.join("\n") !== out.rows.map((r) => r.file).join("\n")) summary.upToDate = false;
@@ -199,7 +219,7 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
     });
     writeNpy(join(dir, split, "X.npy"), { rows: n, cols: FEATURE_LENGTH, data: x });
     writeNpy(join(dir, split, "Y.npy"), { rows: n, cols: N_CLASSES, data: y });
-    writeJsonAtomic(join(dir, split, "index.json"), { layoutId: LAYOUT_ID, rows: b.rows });
+    writeJsonAtomic(join(dir, split, "index.json"), { layoutId: LAYOUT_ID, datasets: [...new Set(b.rows.map((r) => r.dataset))].sort(), rows: b.rows });
   }
   const meta: DatasetMeta = {
     format: DATASET_FORMAT,
@@ -209,7 +229,14 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
     fingerprints,
     createdAt: new Date().toISOString(),
     splits: Object.fromEntries(splits.map((s) => [s, built[s]!.rows.length])),
+    datasets: countDatasets(splits.flatMap((s) => built[s]!.rows)),
   };
   writeJsonAtomic(join(dir, DATASET_META), meta);
   return summary;
+}
+
+function countDatasets(rows: readonly IndexRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of [...rows].sort((a, b) => a.dataset.localeCompare(b.dataset))) counts[row.dataset] = (counts[row.dataset] ?? 0) + 1;
+  return counts;
 }

@@ -5,17 +5,7 @@
 export { DATA_DIR_ENV, type DataPaths, dataPaths } from "./paths.js";
 export { swapDirectory, writeFileAtomic, writeJsonAtomic } from "./files.js";
 export { decodeNpy, encodeNpy, type Matrix, readNpy, writeNpy } from "./npy.js";
-export {
-  argmax,
-  classIndex,
-  isMultiLabel,
-  type LabeledFile,
-  metersOf,
-  N_CLASSES,
-  SPLITS,
-  type Split,
-  targetsOf,
-} from "./labels.js";
+export { argmax, classIndex, N_CLASSES } from "./labels.js";
 export {
   currentFingerprints,
   DATASET_FORMAT,
@@ -93,7 +83,6 @@ export {
   type EvalTimings,
   evaluate,
   type FileResult,
-  isCorrect,
   predictedClass,
   quickSample,
 } from "./eval.js";

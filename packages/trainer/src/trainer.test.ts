@@ -1,15 +1,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DATASET_CLASSES, type DatasetEntry, isCorrect, targetVector } from "@tactus/datasets";
 import { LAYOUT_ID } from "@tactus/features";
 import { createRng } from "@tactus/meternet";
+import { METER_CLASSES } from "@tactus/signals";
 import { describe, expect, it } from "vitest";
 import { type DatasetMeta, staleness } from "./extract.js";
 import { combosOf, defaultAxes, FULL_METERNET_AXES, winnerOf } from "./grid.js";
-import { metersOf, targetsOf } from "./labels.js";
+import { argmax, classIndex, N_CLASSES } from "./labels.js";
 import { classMetrics } from "./metrics.js";
 import { decodeNpy, encodeNpy, readNpy, writeNpy } from "./npy.js";
-import { isCorrect, quickSample } from "./eval.js";
+import { quickSample } from "./eval.js";
 import { regressions } from "./runs.js";
 import { batchBounds, cosineWarmRestartLr, positiveWeights, sampleWithReplacement, samplerWeights } from "./train.js";
 
@@ -60,13 +62,17 @@ describe("training recipe", () => {
 });
 
 describe("labels and scoring", () => {
-  it("reads multi-label rows and scores them by §6.4", () => {
-    const meters = metersOf({ meter: 3, labels: { meters: "3:0.7,4:0.8" } });
-    expect(meters).toEqual({ "3": 0.7, "4": 0.8 });
-    expect(Array.from(targetsOf(meters))).toEqual([0.7, 0.8, 0, 0, 0, 0].map(Math.fround));
-    expect(isCorrect({ meters, primary: 3 }, 4)).toBe(true);
-    expect(isCorrect({ meters: { "3": 1 }, primary: 3 }, 4)).toBe(false);
-    expect(isCorrect({ meters: { "3": 1 }, primary: 3 }, null)).toBe(false);
+  it("uses the datasets package's classes, targets and true class for Y rows", () => {
+    expect([...DATASET_CLASSES]).toEqual([...METER_CLASSES]);
+    expect(N_CLASSES).toBe(DATASET_CLASSES.length);
+    const entry: Pick<DatasetEntry, "meter" | "targets"> = { meter: 3, targets: { 3: 0.7, 4: 0.8 } };
+    const y = Float32Array.from(targetVector(entry));
+    expect(Array.from(y)).toEqual([0.7, 0.8, 0, 0, 0, 0].map(Math.fround));
+    // argmax of a Y row is trueClass (ties to the lower class); the entry still counts as 3/x in eval.
+    expect(METER_CLASSES[argmax(y)]).toBe(4);
+    expect(argmax([1, 1, 0, 0, 0, 0])).toBe(0);
+    expect(classIndex(7)).toBe(3);
+    expect(isCorrect(4, entry)).toBe(true);
   });
 
   it("balanced accuracy averages the classes present", () => {
@@ -87,10 +93,10 @@ describe("labels and scoring", () => {
   });
 
   it("quick-samples per class, deterministically", () => {
-    const files = Array.from({ length: 300 }, (_, i) => ({ primary: i < 200 ? 4 : i < 290 ? 3 : 7, i }));
+    const files = Array.from({ length: 300 }, (_, i) => ({ meter: i < 200 ? 4 : i < 290 ? 3 : 7, i }) as const);
     const a = quickSample(files, 100);
     expect(a).toHaveLength(100);
-    expect(a.filter((f) => f.primary === 7).length).toBe(3);
+    expect(a.filter((f) => f.meter === 7).length).toBe(3);
     expect(quickSample(files, 100)).toEqual(a);
   });
 });

@@ -107,7 +107,7 @@ type PlotJson = ResultJson & { tempo_curve?: { time: number; bpm: number }[] };
 /** The plot of one result: primary beats, tempo curve, meter hypotheses as bars, sections. */
 export function plotInput(file: string, json: PlotJson): AnalysisPlotInput {
   const meter = (m: { numerator: number; denominator: number }) => `${m.numerator}/${m.denominator}`;
-  const hypotheses = json.meter_hypotheses.map((h) => ({ label: meter(h) + (h.grouping ? ` (${h.grouping})` : ""), probability: h.confidence }));
+  const hypotheses = json.meter_hypotheses.map((h) => ({ label: meter(h) + (h.grouping ? ` (${h.grouping})` : "") + (h.fallback ? " fallback" : ""), probability: h.confidence }));
   return {
     title: basename(file),
     durationSec: json.duration,
@@ -119,7 +119,7 @@ export function plotInput(file: string, json: PlotJson): AnalysisPlotInput {
     sections: json.sections.map((s) => ({
       startSec: s.start,
       endSec: s.end,
-      label: [s.meter ? meter(s.meter) : null, s.tempo ? `${s.tempo.bpm.toFixed(0)} BPM` : null].filter((x) => x !== null).join(" · "),
+      label: [s.meter ? meter(s.meter) : null, s.tempo ? `${s.tempo.bpm.toFixed(0)} BPM` : null].filter((x) => x !== null).join(" · ") || undefined,
     })),
   };
 }

@@ -1,28 +1,27 @@
 import { type AnalysisCache, audioHash, type CacheStats, FAMILIES, openCache } from "@tactus/cache";
 import { engineComponents } from "@tactus/engine";
 import type { Command } from "commander";
-import { DATASET_KINDS, selectFiles } from "../dataset-files.js";
-import { describeFailure, UsageError } from "../fail.js";
+import { type DatasetFlags, datasetOptions, printSelection, selectDataset } from "../dataset-select.js";
+import { describeFailure } from "../fail.js";
 import { formatBytes, table } from "../format.js";
 
-interface StatsOptions {
+interface StatsOptions extends DatasetFlags {
   cacheDir?: string;
   json?: boolean;
-  dataset?: string;
-  dataDir?: string;
 }
 
 export function registerCacheCommands(program: Command): void {
   const cache = program.command("cache").description("inspect and clean the LMDB analysis cache");
-  cache
-    .command("stats")
-    .description("entries and size per key family; with --data-dir, how many of the dataset's files each family covers")
+  datasetOptions(
+    cache
+      .command("stats")
+      .description("entries and size per key family; with --dataset or --data-dir, how many of the dataset's files each family covers"),
+    "all",
+  )
     .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
-    .option("--dataset <kind>", `dataset format: ${DATASET_KINDS.join(", ")}`, "folder")
-    .option("--data-dir <dir>", "dataset folder: report per-family hits for its files")
     .option("--json", "print JSON")
     .action(async (opts: StatsOptions) => {
-      if (!opts.dataDir) {
+      if (!opts.dataDir && !opts.dataset) {
         // Opening without a component list never deletes anything (see @tactus/cache README).
         await withStore(openCache({ dir: opts.cacheDir, removeStale: false }), (store) => {
           const stats = store.stats();
@@ -30,23 +29,22 @@ export function registerCacheCommands(program: Command): void {
         });
         return;
       }
-      if (!(DATASET_KINDS as readonly string[]).includes(opts.dataset ?? "folder")) {
-        throw new UsageError(`--dataset: unknown dataset "${opts.dataset}" (known: ${DATASET_KINDS.join(", ")})`);
-      }
-      const { files } = await selectFiles({ dataset: "folder", dataDir: opts.dataDir, split: "all" });
+      const selection = await selectDataset(opts, { plainFolder: true });
+      printSelection(selection);
+      const files = [...selection.entries.map((e) => e.audioPath), ...selection.unlabelled];
       const hashes: string[] = [];
-      for (const file of files) {
+      for (const path of files) {
         try {
-          hashes.push(await audioHash(file.path));
+          hashes.push(await audioHash(path));
         } catch (error) {
-          process.stderr.write(`skipped: ${describeFailure(file.path, error as Error)}\n`);
+          process.stderr.write(`skipped: ${describeFailure(path, error as Error)}\n`);
         }
       }
       // The engine's components make `hits` mean "every entry of the family is current"; nothing is removed.
       await withStore(openCache({ dir: opts.cacheDir, components: engineComponents().all, removeStale: false }), (store) => {
         const stats = store.stats(hashes);
         process.stdout.write(
-          opts.json ? `${JSON.stringify(stats, null, 2)}\n` : `${opts.dataDir}: ${files.length} files\n${familyTable(stats, true)}\n`,
+          opts.json ? `${JSON.stringify(stats, null, 2)}\n` : `${selection.name}: ${files.length} files\n${familyTable(stats, true)}\n`,
         );
       });
     });

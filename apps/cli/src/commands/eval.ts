@@ -6,70 +6,61 @@ import {
   evaluate,
   formatRecord,
   formatRegressions,
-  type LabeledFile,
   quickSample,
   regressions,
   saveRun,
 } from "@tactus/trainer";
 import type { Command } from "commander";
-import { DATASET_KINDS, SPLIT_SELECTIONS } from "../dataset-files.js";
+import type { DatasetEntry } from "@tactus/datasets";
+import { type DatasetFlags, datasetOptions, printSelection, selectDataset } from "../dataset-select.js";
 import { describeFailure, UsageError } from "../fail.js";
 import { nonNegativeInt } from "../options.js";
 import { startProgress } from "../progress.js";
 import { runFiles } from "../run-files.js";
 import { openPool, type WarmTaskResult } from "../tasks.js";
-import { labeledFiles } from "./extract.js";
 
-interface EvalOptions {
-  dataset: string;
-  dataDir?: string;
-  split: string;
-  limit: number;
+interface EvalOptions extends DatasetFlags {
   save?: boolean;
   workers: number;
   verbose?: boolean;
   quick?: boolean;
   meter: number;
   checkpoint?: string;
-  extraData?: boolean;
-  dataRoot?: string;
   cacheDir?: string;
 }
 
 export function registerEvalCommand(program: Command): void {
-  program
-    .command("eval")
-    .description("accuracy, per class, balanced, confusion matrix; --save snapshots the run; regressions vs the last saved run exit 1")
-    .option("--dataset <kind>", `dataset format: ${DATASET_KINDS.join(", ")}`, "folder")
-    .option("--data-dir <dir>", "dataset folder (labels.tsv)")
-    .option("--split <split>", `which files: ${SPLIT_SELECTIONS.join(", ")}`, "test")
-    .option("--limit <n>", "first N files after the --meter filter (0 = all)", nonNegativeInt("--limit"), 0)
+  datasetOptions(
+    program
+      .command("eval")
+      .description("accuracy, per class, balanced, confusion matrix; --save snapshots the run; regressions vs the last saved run exit 1"),
+    "test",
+    "first N files after the --meter filter (0 = all)",
+  )
     .option("--save", "write <data root>/runs/<timestamp>.json and a confusion-matrix SVG")
     .option("-w, --workers <n>", "processes computing cold files (0/1 = in this process)", nonNegativeInt("--workers"), 0)
     .option("--verbose", "one line per file")
     .option("--quick", "stratified sample of 100 files of the tuning split (seed 42)")
     .option("--meter <m>", "only files whose expected meter is M", nonNegativeInt("--meter"), 0)
     .option("--checkpoint <dir>", "model checkpoint (default: <data root>/meter_net)")
-    .option("--extra-data", "also include the extra datasets under data/extra/*")
-    .option("--data-root <dir>", "pipeline data folder (default: $TACTUS_DATA_DIR or data)")
     .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
     .action(async (opts: EvalOptions) => {
       const paths = dataPaths(opts.dataRoot);
       const split = opts.quick ? "tuning" : opts.split;
-      const selected = await labeledFiles({ ...opts, split, limit: 0 });
-      for (const note of selected.notes) process.stderr.write(`${note}\n`);
-      let files: LabeledFile[] = selected.files.filter((f) => opts.meter === 0 || f.primary === opts.meter);
-      if (opts.quick) files = quickSample(files, 100, 42);
-      else if (opts.limit > 0) files = files.slice(0, opts.limit);
-      if (files.length === 0) throw new UsageError(`${opts.dataDir}: no labelled files in split ${split}${opts.meter ? ` with meter ${opts.meter}` : ""}`);
-      const datasetName = basename(resolve(opts.dataDir!));
+      const selection = await selectDataset({ ...opts, split, limit: 0 });
+      printSelection(selection);
+      let entries: DatasetEntry[] = selection.entries.filter((e) => opts.meter === 0 || e.meter === opts.meter);
+      if (opts.quick) entries = quickSample(entries, 100, 42);
+      else if (opts.limit > 0) entries = entries.slice(0, opts.limit);
+      const datasetName = selection.name;
+      if (entries.length === 0) throw new UsageError(`${datasetName}: no labelled files in split ${split}${opts.meter ? ` with meter ${opts.meter}` : ""}`);
       const splitLabel = opts.quick ? "tuning (quick)" : split;
       const checkpointDir = resolve(opts.checkpoint ?? paths.model);
       const cacheDir = resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache"));
       const counts = new Map<number, number>();
-      for (const f of files) counts.set(f.primary, (counts.get(f.primary) ?? 0) + 1);
+      for (const e of entries) counts.set(e.meter, (counts.get(e.meter) ?? 0) + 1);
       process.stdout.write(
-        `${datasetName.toUpperCase()} ${splitLabel}  |  ${files.length} files  |  ${opts.workers > 1 ? `${opts.workers} workers` : "in-process"} [${checkpointDir}]\n` +
+        `${datasetName.toUpperCase()} ${splitLabel}  |  ${entries.length} files  |  ${opts.workers > 1 ? `${opts.workers} workers` : "in-process"} [${checkpointDir}]\n` +
           `  ${[...counts].sort(([a], [b]) => a - b).map(([m, n]) => `${m}/x: ${n}`).join("  ")}\n`,
       );
 
@@ -90,8 +81,8 @@ export function registerEvalCommand(program: Command): void {
                 return errors;
               }
             : undefined;
-        const progress = startProgress("eval", files.length);
-        const outcome = await evaluate({ files, cache, checkpointDir, datasetName, split: splitLabel, ...(warm ? { warm } : {}), onProgress: () => progress.tick() });
+        const progress = startProgress("eval", entries.length);
+        const outcome = await evaluate({ entries, cache, checkpointDir, datasetName, split: splitLabel, ...(warm ? { warm } : {}), onProgress: () => progress.tick() });
         progress.stop();
         const { record } = outcome;
         if (opts.verbose) {

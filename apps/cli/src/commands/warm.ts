@@ -3,27 +3,16 @@ import { basename, dirname, join, resolve } from "node:path";
 import { type AnalysisCache, audioHash, FAMILIES, keyFor } from "@tactus/cache";
 import { openEngineCache } from "@tactus/engine";
 import type { Command } from "commander";
-import {
-  DATASET_KINDS,
-  type DatasetKind,
-  SPLIT_SELECTIONS,
-  type SplitSelection,
-  selectFiles,
-} from "../dataset-files.js";
-import { describeFailure, UsageError } from "../fail.js";
+import { type DatasetFlags, datasetOptions, describeSkipped, printSelection, selectDataset } from "../dataset-select.js";
+import { describeFailure } from "../fail.js";
 import { table } from "../format.js";
-import { nonNegativeInt, positiveInt } from "../options.js";
+import { positiveInt } from "../options.js";
 import { startProgress } from "../progress.js";
 import { runFiles } from "../run-files.js";
 import { openPool, type WarmTaskOptions, type WarmTaskResult } from "../tasks.js";
 
-interface WarmOptions {
-  dataset: string;
-  dataDir?: string;
-  split: string;
-  extraData?: boolean;
+interface WarmOptions extends DatasetFlags {
   workers: number;
-  limit: number;
   strict?: boolean;
   failures?: string;
   cacheDir?: string;
@@ -32,56 +21,43 @@ interface WarmOptions {
 export const FAILURES_FILE = "warm-failures.tsv";
 
 export function registerWarmCommand(program: Command): void {
-  program
-    .command("warm")
-    .description("fill the analysis cache for a dataset (resumable; finished files are never recomputed)")
-    .option("--dataset <kind>", `dataset format: ${DATASET_KINDS.join(", ")} (labels.tsv, or a plain folder of audio)`, "folder")
-    .option("--data-dir <dir>", "dataset folder")
-    .option("--split <split>", `which files: ${SPLIT_SELECTIONS.join(", ")} (tuning = train + val)`, "all")
-    .option("--extra-data", "also warm the extra datasets under data/extra/*")
+  datasetOptions(
+    program
+      .command("warm")
+      .description("fill the analysis cache for a dataset (resumable; finished files are never recomputed); --dataset folder may be a plain folder of audio"),
+    "all",
+  )
     .option("-w, --workers <n>", "worker processes (1 = in this process)", positiveInt("--workers"), 1)
-    .option("--limit <n>", "first N files only (0 = all)", nonNegativeInt("--limit"), 0)
-    .option("--strict", "exit 1 when any file failed")
+    .option("--strict", "exit 1 when any file failed (missing audio and unknown labels included)")
     .option("--failures <file>", `where to write the failure list (default: <cache dir>/${FAILURES_FILE})`)
     .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
     .action(async (opts: WarmOptions) => {
-      if (!(DATASET_KINDS as readonly string[]).includes(opts.dataset)) {
-        throw new UsageError(`--dataset: unknown dataset "${opts.dataset}" (known: ${DATASET_KINDS.join(", ")})`);
-      }
-      if (!(SPLIT_SELECTIONS as readonly string[]).includes(opts.split)) {
-        throw new UsageError(`--split: unknown split "${opts.split}" (known: ${SPLIT_SELECTIONS.join(", ")})`);
-      }
-      if (!opts.dataDir) throw new UsageError("--data-dir is required for --dataset folder");
-      const selection = await selectFiles({
-        dataset: opts.dataset as DatasetKind,
-        dataDir: opts.dataDir,
-        split: opts.split as SplitSelection,
-        extraData: opts.extraData,
-        limit: opts.limit,
-      });
-      for (const note of selection.notes) process.stderr.write(`${note}\n`);
+      const selection = await selectDataset(opts, { plainFolder: true });
+      printSelection(selection, 0);
+      const paths = [...selection.entries.map((e) => e.audioPath), ...selection.unlabelled];
       const cacheDir = resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache"));
       const failuresPath = resolve(opts.failures ?? join(cacheDir, FAILURES_FILE));
       const started = Date.now();
 
       const cache = openEngineCache({ dir: cacheDir });
       try {
+        // Label rows without an entry (missing audio, unknown label) are failures too.
+        const failures: { path: string; reason: string }[] = selection.skipped.map((s) => ({ path: s.file, reason: describeSkipped(s) }));
         // Hash every file and skip the complete ones before anything is dispatched.
-        const failures: { path: string; reason: string }[] = [];
         const hashes = new Map<string, string>();
         const todo: string[] = [];
         let alreadyCached = 0;
-        for (const file of selection.files) {
+        for (const path of paths) {
           try {
-            const ah = await audioHash(file.path);
-            hashes.set(file.path, ah);
+            const ah = await audioHash(path);
+            hashes.set(path, ah);
             if (isComplete(cache, ah)) alreadyCached++;
-            else todo.push(file.path);
+            else todo.push(path);
           } catch (error) {
-            failures.push({ path: file.path, reason: describeFailure(file.path, error as Error) });
+            failures.push({ path, reason: describeFailure(path, error as Error) });
           }
         }
-        const total = selection.files.length;
+        const total = paths.length;
         const workers = Math.max(1, Math.min(opts.workers, todo.length));
         process.stderr.write(
           todo.length === 0 && failures.length === 0
