@@ -3,20 +3,10 @@ import { onsetStrength } from "@tactus/onset";
 import { describe, expect, it } from "vitest";
 import { DP_ENVELOPE_CACHE_KEY, dpBeatFrames, trackBeatsDp, trackBeatsDpFromEnvelope } from "./dp.js";
 import { beatFMeasure } from "./metrics.js";
+import { seededRandom } from "@tactus/dsp";
 
 const SR = 22050;
 
-/** mulberry32, uniform in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const times = (beats: { timeSec: number }[]) => beats.map((b) => b.timeSec);
 

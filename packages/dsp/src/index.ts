@@ -64,3 +64,5 @@ export type { LogObservations, ObservationModel, SparseTransitions, ViterbiResul
 
 export { getEssentia, withEssentia } from "./essentia.js";
 export type { Deletable, Essentia, EssentiaScope, EssentiaVector } from "./essentia.js";
+
+export { seededRandom } from "./random.js";

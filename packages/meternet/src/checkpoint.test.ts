@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { FEATURE_LENGTH, LAYOUT_ID } from "@tactus/features";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "./backend.js";
-import { checkpointHash, loadCheckpoint, META_FILE, MODEL_FILE, STANDARDISATION_FILE, saveCheckpoint, WEIGHTS_FILE } from "./checkpoint.js";
+import { checkpointHash, checkpointHashSync, loadCheckpoint, META_FILE, MODEL_FILE, STANDARDISATION_FILE, saveCheckpoint, WEIGHTS_FILE } from "./checkpoint.js";
 import { CheckpointCorruptError, CheckpointMismatchError, CheckpointNotFoundError } from "./errors.js";
 import { inputLayout } from "./inputs.js";
 import { createModel, disposeModel, type Model, predict, setStandardisation } from "./models.js";
@@ -73,6 +73,7 @@ describe("checkpoint round trip", () => {
     expect(loaded.model.standardisation.std[0]).toBe(1); // std 0 stored floored
     expect(loaded.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(await checkpointHash(dir)).toBe(loaded.hash);
+    expect(checkpointHashSync(dir)).toBe(loaded.hash); // one code path, sync and async
 
     // Overwriting is atomic (no temp directories left) and changes the hash with the weights.
     await saveCheckpoint(dir, loaded.model, { provenance, validationMetrics: { balancedAccuracy: 0.9 } });
@@ -106,6 +107,8 @@ describe("checkpoint round trip", () => {
 describe("checkpoint validation", () => {
   it("a missing checkpoint is CheckpointNotFoundError", async () => {
     await expect(loadCheckpoint(path.join(root, "nothing-here"))).rejects.toBeInstanceOf(CheckpointNotFoundError);
+    await expect(checkpointHash(path.join(root, "nothing-here"))).rejects.toBeInstanceOf(CheckpointNotFoundError);
+    expect(() => checkpointHashSync(path.join(root, "nothing-here"))).toThrow(CheckpointNotFoundError);
   });
 
   it("a different feature layout id is a mismatch naming the file and both ids", async () => {
@@ -146,6 +149,7 @@ describe("checkpoint validation", () => {
     expect(error.message).toContain(weights);
     expect(error.message).toContain(`${full - 10} bytes of weights, the manifest needs ${full}`);
     await expect(checkpointHash(dir)).rejects.toBeInstanceOf(CheckpointCorruptError);
+    expect(() => checkpointHashSync(dir)).toThrow(CheckpointCorruptError);
 
     const dir2 = await saved("truncated-std");
     await truncate(path.join(dir2, STANDARDISATION_FILE), 100);

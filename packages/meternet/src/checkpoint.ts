@@ -11,7 +11,8 @@
  * and checks every field by hand; nothing from a checkpoint is executed.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { METER_CLASSES } from "@tactus/signals";
@@ -171,7 +172,7 @@ function concatFloat32(parts: readonly Float32Array[]): Float32Array {
  * `expectedKind` additionally requires a model kind.
  */
 export async function loadCheckpoint(dir: string, expectedKind?: ModelKind): Promise<LoadedCheckpoint> {
-  const files = await readCheckpointFiles(dir);
+  const files = readCheckpointFiles(dir);
   const { meta, architecture, metaFile } = files;
   if (expectedKind !== undefined && meta.model !== expectedKind) {
     throw new CheckpointMismatchError(metaFile, "model", meta.model, expectedKind);
@@ -186,16 +187,27 @@ export async function loadCheckpoint(dir: string, expectedKind?: ModelKind): Pro
     if (typeof value === "number") hyperParameters[key] = value;
   }
   const model = modelFromWeights(architecture, hyperParameters, files.weights, standardisation);
-  return { dir: path.resolve(dir), model, meta, hash: await hashFiles(files.hashed) };
+  return { dir: path.resolve(dir), model, meta, hash: hashFiles(files.hashed) };
 }
 
 /**
  * Content hash (xxhash64, hex) of everything that decides a checkpoint's predictions: model.json,
  * the weight files, the standardisation, and meta's kind, classes, layout id and length (not its
- * metrics or provenance). For cache keys of model-dependent entries (decision 2).
+ * metrics or provenance). For cache keys of model-dependent entries (decision 2). The same code
+ * as {@link checkpointHashSync} (and `LoadedCheckpoint.hash`); rejects with the same errors.
  */
 export async function checkpointHash(dir: string): Promise<string> {
-  return hashFiles((await readCheckpointFiles(dir)).hashed);
+  return checkpointHashSync(dir);
+}
+
+/**
+ * {@link checkpointHash}, synchronously: for callers that build cache components synchronously
+ * (the engine's `signals:onset_mlp` key). The checkpoint is read and validated exactly as
+ * `loadCheckpoint` does: throws {@link CheckpointNotFoundError} without meta.json,
+ * {@link CheckpointMismatchError} / {@link CheckpointCorruptError} as loading would.
+ */
+export function checkpointHashSync(dir: string): string {
+  return hashFiles(readCheckpointFiles(dir).hashed);
 }
 
 interface CheckpointFiles {
@@ -207,12 +219,13 @@ interface CheckpointFiles {
   hashed: { name: string; bytes: Uint8Array }[];
 }
 
-async function readCheckpointFiles(dir: string): Promise<CheckpointFiles> {
+/** Reads and validates a checkpoint directory (synchronous: a few small files, and one code path for every caller). */
+function readCheckpointFiles(dir: string): CheckpointFiles {
   const root = path.resolve(dir);
   const metaFile = path.join(root, META_FILE);
   let metaBytes: Buffer;
   try {
-    metaBytes = await readFile(metaFile);
+    metaBytes = readFileSync(metaFile);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CheckpointNotFoundError(metaFile);
     throw new CheckpointCorruptError(metaFile, `unreadable: ${(error as Error).message}`);
@@ -220,7 +233,7 @@ async function readCheckpointFiles(dir: string): Promise<CheckpointFiles> {
   const meta = validateMeta(parseJson(metaBytes, metaFile), metaFile);
 
   const modelFile = path.join(root, MODEL_FILE);
-  const modelBytes = await readRequired(modelFile);
+  const modelBytes = readRequired(modelFile);
   const modelJson = parseJson(modelBytes, modelFile);
   const { architecture, manifest } = validateModelJson(modelJson, modelFile);
   if (architecture.kind !== meta.model) {
@@ -235,7 +248,7 @@ async function readCheckpointFiles(dir: string): Promise<CheckpointFiles> {
   for (const group of manifest) {
     const chunks: Uint8Array[] = [];
     for (const name of group.paths) {
-      const bytes = await readRequired(path.join(root, name));
+      const bytes = readRequired(path.join(root, name));
       chunks.push(bytes);
       hashed.push({ name, bytes });
     }
@@ -255,7 +268,7 @@ async function readCheckpointFiles(dir: string): Promise<CheckpointFiles> {
   }
 
   const standardisationFile = path.join(root, meta.standardisation.file);
-  const standardisationBytes = await readRequired(standardisationFile);
+  const standardisationBytes = readRequired(standardisationFile);
   const expectedBytes = 2 * 4 * meta.standardisation.length;
   if (standardisationBytes.byteLength !== expectedBytes) {
     throw new CheckpointCorruptError(
@@ -273,9 +286,9 @@ async function readCheckpointFiles(dir: string): Promise<CheckpointFiles> {
   return { metaFile, meta, architecture, weights, standardisation, hashed };
 }
 
-async function readRequired(file: string): Promise<Buffer> {
+function readRequired(file: string): Buffer {
   try {
-    return await readFile(file);
+    return readFileSync(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : `unreadable: ${(error as Error).message}`;
     throw new CheckpointCorruptError(file, reason);
@@ -301,10 +314,10 @@ function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-let hasher: Awaited<ReturnType<typeof xxhash>> | undefined;
+// Instantiated once at module load (top-level await), so hashing is synchronous.
+const hasher = await xxhash();
 
-async function hashFiles(parts: readonly { name: string; bytes: Uint8Array }[]): Promise<string> {
-  hasher ??= await xxhash();
+function hashFiles(parts: readonly { name: string; bytes: Uint8Array }[]): string {
   const h = hasher.create64();
   h.update(CHECKPOINT_FORMAT);
   for (const part of parts) {

@@ -47,6 +47,7 @@ export {
   CHECKPOINT_FORMAT,
   type CheckpointMeta,
   checkpointHash,
+  checkpointHashSync,
   type JsonValue,
   type LoadedCheckpoint,
   loadCheckpoint,

@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type BarModel, beatIntervals, buildBarModel } from "./state-space.js";
 import { type ObservationLogDensities, viterbiBarPointer } from "./viterbi.js";
+import { seededRandom as mulberry32 } from "@tactus/dsp";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * madmom's HiddenMarkovModel.viterbi, literally: explicit states in madmom's order, every

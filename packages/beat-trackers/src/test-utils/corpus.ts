@@ -1,4 +1,6 @@
 import { planCorpus, type SynthesizedClip, synthesizeClip } from "@tactus/datasets";
+import { seededRandom } from "@tactus/dsp";
+export { seededRandom };
 
 /** One synthetic clip with its meter class. */
 export interface CorpusEntry {
@@ -21,17 +23,6 @@ export function testCorpus(perClass: number, durationSec: number, seed: number):
   }));
 }
 
-/** mulberry32: a seeded uniform generator in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function mean(values: readonly number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;

@@ -1,16 +1,7 @@
 /** Deterministic test signals and brute-force references (test-only; excluded from the build). */
+import { seededRandom } from "../random.js";
+export { seededRandom };
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Uniform noise in [-amplitude, amplitude). */
 export function noise(length: number, seed: number, amplitude = 1): Float32Array {

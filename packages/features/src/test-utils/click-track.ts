@@ -1,16 +1,7 @@
 /** Deterministic test signals for the feature tests (test-only; excluded from the build). */
+import { seededRandom } from "@tactus/dsp";
+export { seededRandom };
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface ClickTrackOptions {
   /** Samples between clicks (fractional values are rounded per click). */
