@@ -48,7 +48,7 @@ function readExtracted(dir: string) {
     const npy = readFileSync(join(dir, split, "Y.npy"));
     const offset = 10 + npy.readUInt16LE(8);
     const y = new Float32Array(npy.buffer.slice(npy.byteOffset + offset, npy.byteOffset + npy.length));
-    index.rows.forEach((row, i) => rows.push({ ...row, split, y: Array.from(y.subarray(i * 6, i * 6 + 6)) }));
+    for (const [i, row] of index.rows.entries()) rows.push({ ...row, split, y: Array.from(y.subarray(i * 6, i * 6 + 6)) });
   }
   return { meta, rows };
 }
@@ -57,7 +57,8 @@ describe("dataset loaders in warm / extract / eval", { timeout: 180_000 }, () =>
   beforeAll(async () => {
     const m2800 = join(data, "meter2800");
     const tab = (rows: string[]) => `filename\tlabel\tmeter\talt_meter\n${rows.map((r) => `${r}\t0\n`).join("")}`;
-    writeFileSync(join((mkdirSync(m2800, { recursive: true }), m2800), "data_train_4_classes.tab"), tab([`"/MAG/m3a.wav"\t"three"\t3`, `"/FMA/m4a.wav"\t"four"\t4`, `"/MAG/gone.wav"\t"four"\t4`]));
+    mkdirSync(m2800, { recursive: true });
+    writeFileSync(join(m2800, "data_train_4_classes.tab"), tab([`"/MAG/m3a.wav"\t"three"\t3`, `"/FMA/m4a.wav"\t"four"\t4`, `"/MAG/gone.wav"\t"four"\t4`]));
     writeFileSync(join(m2800, "data_val_4_classes.tab"), tab([]));
     writeFileSync(join(m2800, "data_test_4_classes.tab"), tab([`"/OWN/m4b.wav"\t"four"\t4`, `"/OWN/m6.wav"\t"six"\t6`]));
     clip(join(m2800, "audio", "m3a.wav"), 3, 1);

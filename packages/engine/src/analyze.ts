@@ -12,7 +12,7 @@ import { type LoadedAudio, loadPreprocessed, SAMPLE_RATE } from "./load.js";
 import { DEFAULT_CHECKPOINT_DIR, type LoadedModel, loadModel, predictOne } from "./model.js";
 import { DEFAULT_ONSET_MLP_DIR, loadOnsetMlp, ONSET_MLP_SIGNAL } from "./onset-mlp.js";
 import { fileRecords, type RecordsOutcome } from "./pipeline.js";
-import { type BeatRecord, recordToBeats } from "./records.js";
+import { type OnsetsRecord, recordToBeats } from "./records.js";
 import { detectSections } from "./sections.js";
 import type {
   AnalysisDetails,
@@ -205,7 +205,7 @@ function details(outcome: RecordsOutcome, probabilities: number[] | null): Analy
   const trackers: AnalysisDetails["trackers"] = {};
   for (const [name, record] of Object.entries(records.beats)) {
     trackers[name] = {
-      beats: toResultBeats(recordToBeats(record as BeatRecord[])),
+      beats: toResultBeats(recordToBeats(record.beats)),
       f1: derived.primary.scores[name as keyof typeof derived.primary.scores] ?? null,
       discarded: derived.primary.discarded.includes(name as never),
     };
@@ -225,7 +225,27 @@ function details(outcome: RecordsOutcome, probabilities: number[] | null): Analy
     signals,
     dbnBest: derived.dbnBest,
     probabilities,
+    onsetEnvelope: envelopeForPlot(records.onsets),
   };
+}
+
+/** Most points `details.onsetEnvelope` carries. */
+export const ENVELOPE_MAX_POINTS = 1000;
+
+/**
+ * The cached onset envelope (max 1) reduced for plots: max-pooled over windows of
+ * ceil(n / 1000) frames (peaks survive), so at most 1000 values at `fps / window` per second from t = 0.
+ */
+export function envelopeForPlot(onsets: OnsetsRecord, maxPoints: number = ENVELOPE_MAX_POINTS): { fps: number; values: number[] } {
+  const source = onsets.onset_strengths;
+  const window = Math.max(1, Math.ceil(source.length / maxPoints));
+  const values: number[] = [];
+  for (let start = 0; start < source.length; start += window) {
+    let peak = 0;
+    for (let i = start; i < Math.min(source.length, start + window); i++) if (source[i]! > peak) peak = source[i]!;
+    values.push(peak);
+  }
+  return { fps: onsets.fps / window, values };
 }
 
 /**

@@ -8,8 +8,10 @@ import {
   consensusTempo,
   interBeatCandidate,
   type PrimarySelection,
+  pyRound,
   selectPrimaryTracker,
   type TempoCandidate,
+  type TempoCurve,
   type TempoEstimate,
   type TrackerBeats,
   TRACKER_NAMES,
@@ -17,7 +19,7 @@ import {
 } from "@tactus/beat-trackers";
 import { selectBestDbn } from "@tactus/features";
 import { LIBROSA_TEMPO_CONFIDENCE, TEMPOGRAM_TEMPO_CONFIDENCE } from "@tactus/onset";
-import { type BeatRecord, type OnsetsRecord, recordToBeats } from "./records.js";
+import { barLengthScoresOf, type OnsetsRecord, recordToBeats, type TrackerRecord } from "./records.js";
 
 export interface Derived {
   /** Beats per tracker (all stored lists, registry order). */
@@ -28,14 +30,14 @@ export interface Derived {
   beatIntervalSec: number | undefined;
   /** Beats by feature slot (dbn, multifeature, dbn_best) after the degenerate discard, absolute times. */
   slots: Record<string, Beat[]>;
-  /** Which fixed DBN variant fills the `dbn_best` slot. */
+  /** Which fixed DBN variant fills the `dbn_best` slot (by the `dbn` tracker's bar-length scores). */
   dbnBest: string | null;
   durationSec: number;
 }
 
-export function derive(beatRecords: Readonly<Record<string, BeatRecord[]>>, onsets: OnsetsRecord): Derived {
+export function derive(trackerRecords: Readonly<Record<string, TrackerRecord>>, onsets: OnsetsRecord): Derived {
   const beats: Record<string, Beat[]> = {};
-  for (const name of TRACKER_NAMES) beats[name] = recordToBeats(beatRecords[name] ?? []);
+  for (const name of TRACKER_NAMES) beats[name] = recordToBeats(trackerRecords[name]?.beats ?? []);
   const primary = selectPrimaryTracker(beats as TrackerBeats, onsets.onset_events);
   const candidates: TempoCandidate[] = [];
   const ibi = interBeatCandidate(primary.beats, primary.f1);
@@ -46,13 +48,15 @@ export function derive(beatRecords: Readonly<Record<string, BeatRecord[]>>, onse
   if (onsets.rhythmic && onsets.tempo_tempogram > 0) {
     candidates.push({ bpm: onsets.tempo_tempogram, confidence: TEMPOGRAM_TEMPO_CONFIDENCE, method: "tempogram" });
   }
-  const tempo: TempoEstimate = { ...consensusTempo(candidates), curve: tempoCurve(primary.beats) };
+  const consensus = consensusTempo(candidates);
+  const curve = consensus.fallback ? tempoCurve(primary.beats) : curveAtOctave(tempoCurve(primary.beats), consensus.bpm);
+  const tempo: TempoEstimate = { ...consensus, curve };
   const kept = (name: string): Beat[] => (primary.discarded.includes(name as never) ? [] : (beats[name] ?? []));
   const variants: Record<string, Beat[]> = {};
   for (const name of TRACKER_NAMES) if (name.startsWith("dbn_bpb")) variants[name] = kept(name);
-  // The beat records do not keep the `dbn` tracker's barLengthScores, so the slot falls back to
-  // onset alignment (reference §7.4) here until they are cached.
-  const best = selectBestDbn(variants, onsets.onset_events, undefined);
+  // The `dbn` tracker's per-bar-length HMM scores (stored in its record) choose the variant;
+  // without them (no rhythm: no scores) selectBestDbn falls back to onset alignment (§7.4).
+  const best = selectBestDbn(variants, onsets.onset_events, barLengthScoresOf(trackerRecords.dbn));
   return {
     beats,
     primary,
@@ -61,5 +65,29 @@ export function derive(beatRecords: Readonly<Record<string, BeatRecord[]>>, onse
     slots: { dbn: kept("dbn"), multifeature: kept("multifeature"), dbn_best: best ? [...(best.beats as Beat[])] : [] },
     dbnBest: best?.name ?? null,
     durationSec: onsets.n_samples / onsets.sample_rate,
+  };
+}
+
+/**
+ * The tempo curve at the consensus octave: every local tempo (and the range) times the power of 2
+ * that brings the curve's median nearest the consensus BPM (in log2 distance; ties keep the lower
+ * octave). The curve follows the primary beats, while the consensus may choose the other octave
+ * (e.g. 166 BPM beats of a 7/8 clip reported at 83 BPM); the user reads both together. cv and
+ * category are ratios, unchanged by the scaling.
+ */
+export function curveAtOctave(curve: TempoCurve, bpm: number): TempoCurve {
+  if (curve.points.length === 0 || !(bpm > 0)) return curve;
+  const sorted = curve.points.map((p) => p.bpm).sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  if (!(median > 0)) return curve;
+  const k = -Math.round(Math.log2(median / bpm) + 1e-9);
+  if (k === 0) return curve;
+  const factor = 2 ** k;
+  const scale = (x: number) => pyRound(x * factor, 1);
+  return {
+    ...curve,
+    points: curve.points.map((p) => ({ timeSec: p.timeSec, bpm: scale(p.bpm) })),
+    bpmRange: curve.bpmRange ? [scale(curve.bpmRange[0]), scale(curve.bpmRange[1])] : null,
   };
 }

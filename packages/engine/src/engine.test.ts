@@ -1,22 +1,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { writeWav } from "@tactus/audio";
 import { type AnalysisCache, clearFingerprintMemo, fingerprint } from "@tactus/cache";
 import { generateCorpus, synthesizeClip } from "@tactus/datasets";
 import { checkpointHash, createModel, initBackend, loadCheckpoint, predict, saveCheckpoint } from "@tactus/meternet";
 import { onsetMlpScores } from "@tactus/signals";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { envelopeForPlot } from "./analyze.js";
 import {
   type AnalysisResult,
   analyzeFile,
   buildEngineComponents,
   computeFeatureVector,
+  curveAtOctave,
+  derive,
   decodeCount,
   engineComponents,
   featuresForFile,
-  onsetMlpCheckpointHash,
+  type OnsetsRecord,
   openEngineCache,
+  type TrackerRecord,
   toJson,
   tryOpenEngineCache,
   warmFile,
@@ -80,6 +85,28 @@ describe("warm cache", () => {
     expect(warm.details!.signals.onset_mlp!.status).toBe("unavailable");
     const json = JSON.stringify(toJson(warm));
     expect(json).not.toMatch(/NaN|Infinity/);
+
+    // The dbn entry keeps its bar-length decision; dbn_best follows its scores on both paths.
+    const [dbnEntry] = [...cache.entries("beats:dbn:")].filter((e) => e.key.endsWith(warm.audioHash!));
+    const dbn = dbnEntry!.value as TrackerRecord;
+    expect(Array.isArray(dbn.beats)).toBe(true);
+    expect(Object.keys(dbn.bar_length_scores!).length).toBeGreaterThan(0);
+    const bestLength = Object.entries(dbn.bar_length_scores!)
+      .filter(([length]) => ["3", "4", "5", "7"].includes(length))
+      .sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0]))[0]![0];
+    expect(warm.details!.dbnBest).toBe(`dbn_bpb${bestLength}`);
+    // The envelope for plots: the cached one (≤ 1000 frames here, so unpooled).
+    expect(warm.details!.onsetEnvelope.values.length).toBeGreaterThan(100);
+    expect(warm.details!.onsetEnvelope.values.length).toBeLessThanOrEqual(1000);
+    expect(Math.max(...warm.details!.onsetEnvelope.values)).toBeCloseTo(1, 6);
+    // The tempo curve is reported at the consensus octave.
+    const curve = warm.tempoCurve.map((p) => p.bpm).sort((a, b) => a - b);
+    if (curve.length > 0) expect(Math.abs(Math.log2(curve[curve.length >> 1]! / warm.tempo.bpm))).toBeLessThanOrEqual(0.5);
+  });
+
+  it("the record module is a source of every beats component (format changes drop old entries)", () => {
+    const records = join(dirname(fileURLToPath(import.meta.url)), "records.ts");
+    for (const component of Object.values(engineComponents().beats)) expect(component.sources).toContain(records);
   });
 
   it("gives training the vector inference uses", async () => {
@@ -184,8 +211,6 @@ describe("onset-MLP signal", () => {
     const cacheDir = join(root, "cache-onset-mlp");
     await save(active, 1);
     const hashA = await checkpointHash(active);
-    expect(onsetMlpCheckpointHash(active)).toBe(hashA);
-    expect(onsetMlpCheckpointHash(join(root, "nowhere"))).toBeNull();
 
     const componentsA = buildEngineComponents({ onsetMlpDir: active });
     const plain = buildEngineComponents({ onsetMlpDir: null });
@@ -195,6 +220,7 @@ describe("onset-MLP signal", () => {
     expect(mlpA.extra).toBe(hashA);
     expect(mlpA.dependsOn.map((d) => d.id)).toEqual(["features:meter_net_audio"]);
     expect(plain.onsetMlp).toBeNull();
+    expect(buildEngineComponents({ onsetMlpDir: join(root, "nowhere") }).onsetMlp).toBeNull();
     // Everything else (feature groups included) is independent of the checkpoint.
     expect(componentsA.all.filter((c) => c !== mlpA).map(fingerprint)).toEqual(plain.all.map(fingerprint));
 
@@ -285,5 +311,77 @@ describe("computeFeatureVector", () => {
     const features = await featuresForFile(files[0]!, { cache });
     expect(features.ok).toBe(true);
     expect(typeof computeFeatureVector).toBe("function");
+  });
+});
+
+describe("derived slots and tempo", () => {
+  const beatsEvery = (period: number, barLength: number, n = 24) =>
+    Array.from({ length: n }, (_, i) => ({ time: 1 + i * period, is_downbeat: i % barLength === 0, strength: 1 }));
+  const onsets: OnsetsRecord = {
+    onset_times: [],
+    onset_strengths: [],
+    onset_events: beatsEvery(0.5, 1).map((b) => b.time),
+    fps: 43,
+    tempo_librosa: 0,
+    tempo_tempogram: 0,
+    rhythmic: true,
+    n_samples: 14 * 22050,
+    sample_rate: 22050,
+  };
+  const records = (scores: Record<string, number> | undefined): Record<string, TrackerRecord> => ({
+    dp: { beats: beatsEvery(0.5, 1) },
+    multifeature: { beats: beatsEvery(0.5, 1) },
+    dbn_bpb3: { beats: beatsEvery(0.5, 3), beats_per_bar: 3 },
+    dbn_bpb4: { beats: beatsEvery(0.5, 4), beats_per_bar: 4 },
+    dbn_bpb5: { beats: beatsEvery(0.5, 5), beats_per_bar: 5 },
+    dbn_bpb7: { beats: beatsEvery(0.5, 7), beats_per_bar: 7 },
+    dbn: { beats: beatsEvery(0.5, 7), beats_per_bar: 7, ...(scores ? { bar_length_scores: scores } : {}) },
+  });
+
+  it("the madmom slot (dbn_best) follows the dbn tracker's bar-length scores", () => {
+    expect(derive(records({ 3: -2, 4: -1.5, 5: -3, 7: -1, 9: -0.5 }), onsets).dbnBest).toBe("dbn_bpb7");
+    const four = derive(records({ 3: -2, 4: -0.2, 5: -3, 7: -1 }), onsets);
+    expect(four.dbnBest).toBe("dbn_bpb4");
+    expect(four.slots.dbn_best!.filter((b) => b.isDownbeat)).toHaveLength(6);
+    // Without scores (no rhythm, or an empty map): onset alignment, equal here, so the first variant.
+    expect(derive(records(undefined), onsets).dbnBest).toBe("dbn_bpb3");
+    expect(derive(records({}), onsets).dbnBest).toBe("dbn_bpb3");
+  });
+
+  it("reports the tempo curve at the consensus octave", () => {
+    // Primary beats at 166 BPM, consensus at the lower octave (the 7/8 case).
+    const curve = {
+      points: [10, 20, 30].map((t, i) => ({ timeSec: t, bpm: 165.8 + i * 0.2 })),
+      isVariable: false,
+      bpmRange: [165.8, 166.2] as [number, number],
+      category: "steady" as const,
+      cv: 0.001,
+    };
+    const scaled = curveAtOctave(curve, 83.3);
+    expect(scaled.points.map((p) => p.bpm)).toEqual([82.9, 83, 83.1]);
+    expect(scaled.bpmRange).toEqual([82.9, 83.1]);
+    expect(scaled.cv).toBe(curve.cv);
+    expect(curveAtOctave(curve, 330).points.map((p) => p.bpm)).toEqual([331.6, 332, 332.4]);
+    expect(curveAtOctave(curve, 150)).toBe(curve);
+    // In derive: primary beats at 166.7 BPM, onsets every other beat and onset tempo estimates at
+    // 83.3 BPM: the consensus takes the lower octave, and the curve follows it.
+    const fast = Array.from({ length: 36 }, (_, i) => ({ time: 1 + i * 0.36, is_downbeat: false, strength: 1 }));
+    const slow = derive(
+      { dp: { beats: fast }, multifeature: { beats: fast } },
+      { ...onsets, onset_events: fast.filter((_, i) => i % 2 === 0).map((b) => b.time), tempo_librosa: 83.3, tempo_tempogram: 83.3 },
+    );
+    expect(slow.primary.beats).toHaveLength(36);
+    expect(slow.tempo.bpm).toBe(83.3);
+    expect(new Set(slow.tempo.curve.points.map((p) => p.bpm))).toEqual(new Set([83.3]));
+    expect(slow.tempo.curve.bpmRange).toEqual([83.3, 83.3]);
+  });
+
+  it("the plot envelope is max-pooled to at most 1000 points", () => {
+    const strengths = Array.from({ length: 2500 }, (_, i) => (i === 1234 ? 1 : (i % 7) / 10));
+    const env = envelopeForPlot({ ...onsets, onset_strengths: strengths, fps: 43 });
+    expect(env.values).toHaveLength(834); // windows of 3 frames
+    expect(env.fps).toBeCloseTo(43 / 3, 9);
+    expect(env.values[411]).toBe(1); // frame 1234 lies in window 411: the peak survives pooling
+    expect(Math.max(...env.values)).toBe(1);
   });
 });

@@ -19,12 +19,12 @@ export {
   openEngineCache,
   signalCacheName,
 } from "./components.js";
-export { type Derived, derive } from "./derive.js";
+export { curveAtOctave, type Derived, derive } from "./derive.js";
 export { toJson } from "./json.js";
 export { decodeCount, SAMPLE_RATE } from "./load.js";
 export { DEFAULT_CHECKPOINT_DIR, type LoadedModel, loadModel } from "./model.js";
 export { DEFAULT_ONSET_MLP_DIR, loadOnsetMlp, ONSET_MLP_SIGNAL, onsetMlpCheckpointHash } from "./onset-mlp.js";
-export type { BeatRecord, FileRecords, OnsetsRecord, SignalRecord } from "./records.js";
+export type { BeatRecord, FileRecords, OnsetsRecord, SignalRecord, TrackerRecord } from "./records.js";
 export { detectSections, SECTION_DEFAULTS, sectionBoundaries, sectionTempo } from "./sections.js";
 export { clearSourceMemo, importSpecifiers, moduleClosure, packageFiles, packageModule } from "./sources.js";
 export { COMPUTED_SIGNALS } from "./stages/signals.js";

@@ -82,6 +82,7 @@ export function toJson(result: AnalysisResult): Record<string, Json> {
       ),
       dbn_best: d.dbnBest,
       probabilities: d.probabilities,
+      onset_envelope: { fps: d.onsetEnvelope.fps, values: d.onsetEnvelope.values },
     };
   }
   assertFinite(out, "result");

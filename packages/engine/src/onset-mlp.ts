@@ -5,20 +5,10 @@
  * from the records, never zeros). Its cache component carries the checkpoint hash in `extra`
  * (ARCHITECTURE.md decision 2), so retraining invalidates exactly the `signals:onset_mlp` entries.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createHasher } from "@tactus/cache";
 import { AUDIO_BLOCK } from "@tactus/features";
-import {
-  CHECKPOINT_FORMAT,
-  CheckpointNotFoundError,
-  initBackend,
-  type LoadedCheckpoint,
-  loadCheckpoint,
-  META_FILE,
-  MODEL_FILE,
-  predict,
-} from "@tactus/meternet";
+import { CheckpointNotFoundError, checkpointHashSync, initBackend, type LoadedCheckpoint, loadCheckpoint, META_FILE, predict } from "@tactus/meternet";
 import { onsetMlpScores } from "@tactus/signals";
 import { type SignalRecord, scoresToRecord } from "./records.js";
 
@@ -39,39 +29,18 @@ export function onsetMlpStamp(dir: string): string | null {
 }
 
 /**
- * `checkpointHash(dir)` of `@tactus/meternet`, computed synchronously (same files, same framing,
- * same xxh64), because the component set is built synchronously (`engineComponents()`,
- * `openEngineCache()`). Null when there is no checkpoint (no meta.json). A test keeps it equal to
- * `checkpointHash`. It does not validate the checkpoint: loading does, and the engine caches the
- * signal only when the loaded checkpoint's hash is this one.
+ * `checkpointHashSync(dir)` of `@tactus/meternet` (the one hash implementation, the same as
+ * `checkpointHash` and `LoadedCheckpoint.hash`), synchronous because the component set is built
+ * synchronously (`engineComponents()`, `openEngineCache()`). Null when there is no checkpoint (no
+ * meta.json); a corrupt or mismatched checkpoint throws meternet's error, as loading it would.
  */
 export function onsetMlpCheckpointHash(dir: string): string | null {
-  const root = resolve(dir);
-  let metaBytes: Buffer;
   try {
-    metaBytes = readFileSync(join(root, META_FILE));
+    return checkpointHashSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    if (error instanceof CheckpointNotFoundError) return null;
     throw error;
   }
-  const read = (name: string): Buffer => readFileSync(join(root, name));
-  const meta = JSON.parse(metaBytes.toString("utf8")) as {
-    model: unknown;
-    classes: unknown;
-    featureLayoutId: unknown;
-    inputLength: unknown;
-    standardisation: { file: string };
-  };
-  const modelBytes = read(MODEL_FILE);
-  const manifest = (JSON.parse(modelBytes.toString("utf8")) as { weightsManifest: { paths: string[] }[] }).weightsManifest;
-  const parts: { name: string; bytes: Uint8Array }[] = [{ name: MODEL_FILE, bytes: modelBytes }];
-  for (const group of manifest) for (const name of group.paths) parts.push({ name, bytes: read(name) });
-  parts.push({ name: meta.standardisation.file, bytes: read(meta.standardisation.file) });
-  const predictive = { model: meta.model, classes: meta.classes, featureLayoutId: meta.featureLayoutId, inputLength: meta.inputLength };
-  parts.push({ name: META_FILE, bytes: new TextEncoder().encode(JSON.stringify(predictive)) });
-  const hasher = createHasher().update(CHECKPOINT_FORMAT);
-  for (const part of parts) hasher.update(`\0${part.name}\0${part.bytes.byteLength}\0`).update(part.bytes);
-  return hasher.digest();
 }
 
 const memo = new Map<string, { stamp: string; checkpoint: Promise<LoadedCheckpoint | null> }>();

@@ -12,7 +12,7 @@ import { signalCacheName } from "./components.js";
 import { type Derived, derive } from "./derive.js";
 import type { LoadedAudio } from "./load.js";
 import { ONSET_MLP_SIGNAL, onsetMlpRecord } from "./onset-mlp.js";
-import { type BeatRecord, type FileRecords, type OnsetsRecord, type SignalRecord, viaJson } from "./records.js";
+import { asTrackerRecord, type FileRecords, type OnsetsRecord, type SignalRecord, type TrackerRecord, viaJson } from "./records.js";
 import { computeBeats } from "./stages/beats.js";
 import { ClipContext } from "./stages/clip.js";
 import { computeFeatureGroups, FEATURE_GROUPS, type FeatureGroup } from "./stages/features.js";
@@ -49,7 +49,7 @@ export interface RecordsRequest {
 }
 
 interface Partial_ {
-  beats: Record<string, BeatRecord[]>;
+  beats: Record<string, TrackerRecord>;
   onsets: OnsetsRecord | undefined;
   signals: Record<string, SignalRecord>;
   features: Partial<Record<FeatureGroup, Float32Array>>;
@@ -85,7 +85,10 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
   if (cache && audioHash) {
     await timed("cache_read", onStage, () => {
       const entries = cache.loadAllForAudio(audioHash);
-      for (const [name, value] of Object.entries(entries.beats)) have.beats[name] = value as BeatRecord[];
+      for (const [name, value] of Object.entries(entries.beats)) {
+        const record = asTrackerRecord(value);
+        if (record) have.beats[name] = record;
+      }
       have.onsets = entries.onsets as OnsetsRecord | undefined;
       for (const signal of COMPUTED_SIGNALS) {
         const value = entries.signals[signalCacheName(signal.name)];

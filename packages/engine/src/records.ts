@@ -4,7 +4,7 @@
  * records and analyses the records, exactly as the fast path analyses the records it read, so both
  * give identical results.
  */
-import type { Beat } from "@tactus/beat-trackers";
+import type { Beat, TrackerResult } from "@tactus/beat-trackers";
 import { type MeterScores, isMeterKey } from "@tactus/signals";
 
 /** A beat as stored (reference format). */
@@ -12,6 +12,18 @@ export interface BeatRecord {
   time: number;
   is_downbeat: boolean;
   strength: number;
+}
+
+/**
+ * A tracker's entry (`beats:{tracker}:…`), the same object for every tracker: its beats, plus the
+ * bar-length decision of the trackers that make one (the DBN trackers): `beats_per_bar`, and for
+ * the free-bar-length `dbn` its per-bar-length HMM scores (log probability per frame, keyed by
+ * bar length in beats; only finite scores are kept). The `dbn_best` slot is chosen by those scores.
+ */
+export interface TrackerRecord {
+  beats: BeatRecord[];
+  beats_per_bar?: number;
+  bar_length_scores?: Record<string, number>;
 }
 
 /** The onsets entry: envelope (normalised to max 1), onset events, global tempo estimates, audio length. */
@@ -36,7 +48,8 @@ export type SignalRecord = MeterScores;
 
 /** Everything the engine needs of one file; what the fast path reads in one transaction. */
 export interface FileRecords {
-  beats: Record<string, BeatRecord[]>;
+  /** By tracker name. */
+  beats: Record<string, TrackerRecord>;
   onsets: OnsetsRecord;
   /** By signal name (registry names, e.g. "spacing:dbn"). */
   signals: Record<string, SignalRecord>;
@@ -46,6 +59,41 @@ export interface FileRecords {
 
 export function beatsToRecord(beats: readonly Beat[]): BeatRecord[] {
   return beats.map((b) => ({ time: b.timeSec, is_downbeat: b.isDownbeat, strength: b.strength }));
+}
+
+/** The cache record of a tracker's result (see {@link TrackerRecord}). */
+export function trackerToRecord(result: Pick<TrackerResult, "beats" | "beatsPerBar" | "barLengthScores"> | undefined): TrackerRecord {
+  const record: TrackerRecord = { beats: beatsToRecord(result?.beats ?? []) };
+  if (result?.beatsPerBar !== undefined && Number.isFinite(result.beatsPerBar)) record.beats_per_bar = result.beatsPerBar;
+  if (result?.barLengthScores !== undefined) {
+    const scores: Record<string, number> = {};
+    for (const [length, score] of Object.entries(result.barLengthScores)) if (Number.isFinite(score)) scores[length] = score;
+    record.bar_length_scores = scores;
+  }
+  return record;
+}
+
+/**
+ * A stored tracker entry, or undefined when the value is not one (then it is recomputed, never
+ * misread). Entries of an older format also have another `beats:*` fingerprint, since this module
+ * is among the beats components' sources, so the store drops them at open.
+ */
+export function asTrackerRecord(value: unknown): TrackerRecord | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const record = value as Partial<TrackerRecord>;
+  if (!Array.isArray(record.beats)) return undefined;
+  if (record.beats_per_bar !== undefined && typeof record.beats_per_bar !== "number") return undefined;
+  const scores = record.bar_length_scores;
+  if (scores !== undefined && (typeof scores !== "object" || scores === null || Array.isArray(scores))) return undefined;
+  return record as TrackerRecord;
+}
+
+/** The `dbn` tracker's per-bar-length scores as `selectBestDbn` takes them (undefined when not stored). */
+export function barLengthScoresOf(record: TrackerRecord | undefined): Record<number, number> | undefined {
+  if (!record?.bar_length_scores) return undefined;
+  const scores: Record<number, number> = {};
+  for (const [length, score] of Object.entries(record.bar_length_scores)) scores[Number(length)] = score;
+  return scores;
 }
 
 export function recordToBeats(record: readonly BeatRecord[]): Beat[] {

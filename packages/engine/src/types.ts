@@ -36,7 +36,7 @@ export interface AnalyzeOptions {
   onsetMlpDir?: string;
   /** Detect sections (§8.6). Default true. */
   sections?: boolean;
-  /** Add per-tracker beats, alignment F1s and signal scores (`details`). */
+  /** Add per-tracker beats, alignment F1s, signal scores and the onset envelope (`details`). */
   verbose?: boolean;
   /** Called after each stage with its duration in ms ("decode" only when audio is decoded). */
   onStage?: (stage: Stage, ms: number) => void;
@@ -91,10 +91,15 @@ export interface AnalysisDetails {
   /** Onset-alignment F1 per tracker that took part in the primary choice. */
   alignment: Record<string, number>;
   signals: Record<string, SignalDetail>;
-  /** The `dbn_best` slot: the best onset-aligned fixed-bar-length DBN variant. */
+  /** The `dbn_best` slot: the fixed-bar-length DBN variant whose bar length the `dbn` tracker's HMM scores highest. */
   dbnBest: string | null;
   /** Class probabilities of the model (METER_CLASSES order), null without one. */
   probabilities: number[] | null;
+  /**
+   * The onset envelope (max 1, from t = 0), max-pooled to at most 1000 values, for plots
+   * (`@tactus/plots` `analysisPlot`'s `envelope`). JSON: `details.onset_envelope: { fps, values }`.
+   */
+  onsetEnvelope: { fps: number; values: number[] };
 }
 
 export interface AnalysisResult {

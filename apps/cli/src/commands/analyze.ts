@@ -38,7 +38,8 @@ export function registerAnalyzeCommand(program: Command): void {
         ...(opts.checkpoint !== undefined ? { checkpointDir: opts.checkpoint } : {}),
         noCache: !opts.cache,
         sections: opts.sections ?? false,
-        verbose: opts.verbose ?? false,
+        // The plot draws the onset envelope, which only the verbose details carry.
+        verbose: (opts.verbose ?? false) || opts.plot !== undefined,
       };
       const pool = openPool(Math.min(opts.workers, files.length));
       const progress = files.length > 1 ? startProgress("analyze", files.length) : undefined;
@@ -65,7 +66,11 @@ export function registerAnalyzeCommand(program: Command): void {
         return o?.ok ? [{ file, json: o.result.json as unknown as ResultJson }] : [];
       });
       if (opts.json) {
-        const objects = done.map(({ file, json }) => ({ file, ...json }));
+        // Details requested only for the plot are not printed.
+        const objects = done.map(({ file, json }) => {
+          const { details, ...rest } = json;
+          return { file, ...rest, ...(opts.verbose && details !== undefined ? { details } : {}) };
+        });
         if (files.length === 1 && objects.length === 1) process.stdout.write(`${JSON.stringify(objects[0], null, 2)}\n`);
         else if (files.length > 1) process.stdout.write(`${JSON.stringify(objects, null, 2)}\n`);
       } else if (done.length > 0) {
@@ -101,12 +106,16 @@ export function registerAnalyzeCommand(program: Command): void {
     });
 }
 
-/** What the plot reads of the engine JSON; the onset envelope is not part of it, so none is drawn. */
-type PlotJson = ResultJson & { tempo_curve?: { time: number; bpm: number }[] };
+/** What the plot reads of the engine JSON; the onset envelope comes with the verbose details (`--plot` asks for them). */
+type PlotJson = ResultJson & {
+  tempo_curve?: { time: number; bpm: number }[];
+  details?: { onset_envelope?: { fps: number; values: number[] } };
+};
 
 /** The plot of one result: primary beats, tempo curve, meter hypotheses as bars, sections. */
 export function plotInput(file: string, json: PlotJson): AnalysisPlotInput {
   const meter = (m: { numerator: number; denominator: number }) => `${m.numerator}/${m.denominator}`;
+  const envelope = json.details?.onset_envelope;
   const hypotheses = json.meter_hypotheses.map((h) => ({ label: meter(h) + (h.grouping ? ` (${h.grouping})` : "") + (h.fallback ? " fallback" : ""), probability: h.confidence }));
   return {
     title: basename(file),
@@ -115,6 +124,7 @@ export function plotInput(file: string, json: PlotJson): AnalysisPlotInput {
     tempoCurve: (json.tempo_curve ?? []).map((p) => ({ timeSec: p.time, bpm: p.bpm })),
     bpm: json.tempo.fallback ? Number.NaN : json.tempo.bpm,
     meterProbabilities: hypotheses,
+    ...(envelope && envelope.fps > 0 && envelope.values.length > 0 ? { envelope: { fps: envelope.fps, values: envelope.values } } : {}),
     ...(hypotheses[0] ? { topMeter: hypotheses[0].label } : {}),
     sections: json.sections.map((s) => ({
       startSec: s.start,
