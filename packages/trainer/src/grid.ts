@@ -4,15 +4,17 @@
  * file is rewritten atomically after every run, so a killed search loses at most the runs in
  * flight, which are redone on resume (finished, failed and pruned ones are not; `--reset` clears
  * them). The winner is the best VALIDATION balanced accuracy (ties: first in grid order); it is
- * promoted to the model directory by a directory swap, the previous one kept as `<model>.prev`.
+ * promoted to the model directory crash-safely (promotion.ts), the previous one kept as
+ * `<model>.prev`; an interrupted promotion is finished or rolled back when the grid starts.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { checkpointHash, type ModelKind } from "@tactus/meternet";
+import type { ModelKind } from "@tactus/meternet";
 import { type LoadedDataset, loadDataset, parseSharpen } from "./dataset.js";
-import { swapDirectory, tmpDirFor, writeJsonAtomic } from "./files.js";
+import { writeJsonAtomic } from "./files.js";
 import { pct } from "./metrics.js";
+import { promoteCheckpoint, recoverModelDir } from "./promotion.js";
 import { type EpochReport, saveTrainedModel, type TrainConfig, trainModel } from "./train.js";
 
 export const RESULTS_FILE = "results.json";
@@ -292,6 +294,9 @@ function pruneCheck(rule: PruneRule | null, results: GridResults, combos: readon
 /** Runs every combo without a result, then picks and promotes the winner. */
 export async function runGrid(options: GridOptions): Promise<GridOutcome> {
   const { combos, gridDir, log } = options;
+  if (options.promoteTo) {
+    for (const note of recoverModelDir(options.promoteTo, options.promotePrev).notes) log(`${options.promoteTo}: ${note}`);
+  }
   mkdirSync(gridDir, { recursive: true });
   const results = readResults(gridDir, options.model);
   const save = () => writeJsonAtomic(join(gridDir, RESULTS_FILE), results);
@@ -359,24 +364,9 @@ export async function runGrid(options: GridOptions): Promise<GridOutcome> {
   return { results, ran, skipped, winner, promoted };
 }
 
-/** Copies `checkpoint` next to `target` and swaps it in; false when `target` already holds the same weights. */
+/** Promotes `checkpoint` to `target` crash-safely (`promoteCheckpoint`); false when `target` already holds the same weights. */
 export async function promote(checkpoint: string, target: string, prev: string): Promise<boolean> {
-  if (existsSync(target)) {
-    try {
-      if ((await checkpointHash(target)) === (await checkpointHash(checkpoint))) return false;
-    } catch {
-      // an unreadable current model is replaced
-    }
-  }
-  const ready = tmpDirFor(target);
-  cpSync(checkpoint, ready, { recursive: true });
-  try {
-    swapDirectory(ready, target, prev);
-  } catch (error) {
-    rmSync(ready, { recursive: true, force: true });
-    throw error;
-  }
-  return true;
+  return promoteCheckpoint(checkpoint, target, prev);
 }
 
 function runInWorker(entry: URL, combo: Combo, options: GridOptions, check: (r: EpochReport) => string | null): Promise<GridEntry> {

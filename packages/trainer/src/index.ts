@@ -3,7 +3,16 @@
 // layer over these functions.
 
 export { DATA_DIR_ENV, type DataPaths, dataPaths } from "./paths.js";
-export { swapDirectory, writeFileAtomic, writeJsonAtomic } from "./files.js";
+export { writeFileAtomic, writeJsonAtomic } from "./files.js";
+export {
+  PromotionBusyError,
+  type PromotionPaths,
+  promoteCheckpoint,
+  promotionPaths,
+  type RecoveryReport,
+  recoverModelDir,
+  recoverPromotion,
+} from "./promotion.js";
 export { decodeNpy, encodeNpy, type Matrix, readNpy, writeNpy } from "./npy.js";
 export { argmax, classIndex, N_CLASSES } from "./labels.js";
 export {
@@ -88,7 +97,6 @@ export {
 } from "./eval.js";
 export {
   baselineFor,
-  confusionSvg,
   formatDashboard,
   formatRecord,
   formatRegressions,

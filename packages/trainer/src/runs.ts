@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { confusionMatrixSvg } from "@tactus/plots";
 import { METER_CLASSES } from "@tactus/signals";
 import { writeFileAtomic, writeJsonAtomic } from "./files.js";
 import type { CheckpointInfo, DatasetRecord } from "./eval.js";
@@ -83,43 +84,16 @@ export function saveRun(runsDir: string, snapshot: Omit<RunSnapshot, "format" | 
   const full: RunSnapshot = { format: RUN_FORMAT, timestamp: now.toISOString(), git: { revision: codeRevision() }, ...snapshot };
   for (const [dataset, record] of Object.entries(full.datasets)) {
     const suffix = Object.keys(full.datasets).length > 1 ? `_${dataset}` : "";
-    writeFileAtomic(join(runsDir, `${name}${suffix}_confusion.svg`), confusionSvg(record.confusion, `${dataset} ${record.split}: ${record.correct}/${record.total}`));
+    writeFileAtomic(join(runsDir, `${name}${suffix}_confusion.svg`), confusionPlot(record.confusion, `${dataset} ${record.split}: ${record.correct}/${record.total}`));
   }
   writeJsonAtomic(file, full);
   return file;
 }
 
-/** A small SVG heat map: rows expected, columns predicted (+ "none"). */
-export function confusionSvg(matrix: ConfusionMatrix, title: string): string {
-  const cell = 44;
-  const left = 70;
-  const top = 70;
-  const labels = [...matrix.classes.map((m) => `${m}/x`), "none"];
-  const width = left + labels.length * cell + 10;
-  const height = top + matrix.classes.length * cell + 30;
-  const max = Math.max(1, ...matrix.counts.flat());
-  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
-    `<text x="${left}" y="18" font-size="14">${esc(title)}</text>`,
-    `<text x="${left}" y="38">predicted →</text>`,
-    `<text x="4" y="${top - 6}">expected ↓</text>`,
-  ];
-  labels.forEach((l, j) => {
-    parts.push(`<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${l}</text>`);
-  });
-  matrix.counts.forEach((row, i) => {
-    const y = top + i * cell;
-    parts.push(`<text x="${left - 8}" y="${y + cell / 2 + 4}" text-anchor="end">${labels[i]}</text>`);
-    row.forEach((count, j) => {
-      const shade = Math.round(255 - (200 * count) / max);
-      const fill = i === j ? `rgb(${shade},255,${shade})` : `rgb(255,${shade},${shade})`;
-      parts.push(`<rect x="${left + j * cell}" y="${y}" width="${cell}" height="${cell}" fill="${count ? fill : "#fff"}" stroke="#999"/>`);
-      if (count) parts.push(`<text x="${left + j * cell + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle">${count}</text>`);
-    });
-  });
-  parts.push("</svg>");
-  return `${parts.join("\n")}\n`;
+/** The run's confusion matrix as an SVG (`@tactus/plots`): rows true meter, columns predicted (+ "none"). */
+function confusionPlot(matrix: ConfusionMatrix, title: string): string {
+  const labels = matrix.classes.map((m) => `${m}/x`);
+  return confusionMatrixSvg({ labels, predictedLabels: [...labels, "none"], counts: matrix.counts, title });
 }
 
 const pctOf = (c: { correct: number; total: number }) => (c.total ? `${((100 * c.correct) / c.total).toFixed(1)}%` : "–");
