@@ -129,7 +129,7 @@ export async function analyzeAudio(samples: Float32Array, sampleRate: number, op
     const resampled = sampleRate === SAMPLE_RATE ? samples : await resample(samples, sampleRate, SAMPLE_RATE);
     const t1 = performance.now();
     const ready = options.preprocess === false ? resampled : preprocess(resampled, SAMPLE_RATE);
-    return { samples: ready, sampleRate: SAMPLE_RATE, decodeMs: t1 - t0, preprocessMs: performance.now() - t1 };
+    return { samples: ready, sampleRate: SAMPLE_RATE, decodeMs: t1 - t0, preprocessMs: performance.now() - t1, warnings: [] };
   };
   const onsetMlp = await onsetMlpFor(options.onsetMlpDir, null, timer);
   const outcome = await fileRecords({ cache: null, audioHash: null, load, onStage: timer.record, warn: () => {}, onsetMlp });
@@ -157,7 +157,7 @@ async function finishAnalysis(
     : fallbackHypotheses(model ? "meternet" : "none");
   timer.record("hypotheses", performance.now() - t0);
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...outcome.decodeWarnings];
   if (!vector.ok) warnings.push(`too short: ${vector.durationSec.toFixed(2)} s < 2 s, no features; fallback meter`);
   else if (!model) warnings.push("no MeterNet checkpoint: fallback meter");
 

@@ -19,6 +19,8 @@ export interface LoadedAudio {
   sampleRate: number;
   decodeMs: number;
   preprocessMs: number;
+  /** The decoder's warnings (truncation, replaced non-finite samples), for the result's `warnings`. */
+  warnings: string[];
 }
 
 /** Decode `path` to 22 050 Hz mono and preprocess it. */
@@ -28,5 +30,5 @@ export async function loadPreprocessed(path: string): Promise<LoadedAudio> {
   const audio = await loadAudio(path, { sampleRate: SAMPLE_RATE });
   const t1 = performance.now();
   const samples = preprocess(audio.samples, audio.sampleRate);
-  return { samples, sampleRate: audio.sampleRate, decodeMs: t1 - t0, preprocessMs: performance.now() - t1 };
+  return { samples, sampleRate: audio.sampleRate, decodeMs: t1 - t0, preprocessMs: performance.now() - t1, warnings: audio.warnings };
 }

@@ -30,6 +30,8 @@ export interface RecordsOutcome {
   /** Some entries came from the cache. */
   hit: boolean;
   decoded: boolean;
+  /** The decoder's warnings when this call decoded the file (none on the fast path: they are not cached). */
+  decodeWarnings: string[];
 }
 
 export interface RecordsRequest {
@@ -113,8 +115,10 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
   const computed: string[] = [];
   const fresh: Partial_ = { beats: {}, onsets: undefined, signals: {}, features: {} };
   let clip: ClipContext | undefined;
+  let decodeWarnings: string[] = [];
   if (needsAudio) {
     const audio = await request.load();
+    decodeWarnings = audio.warnings;
     onStage("decode", audio.decodeMs);
     onStage("preprocess", audio.preprocessMs);
     clip = new ClipContext(audio.samples, audio.sampleRate);
@@ -168,6 +172,7 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
     fastPath: !needsAudio,
     hit: anyCached,
     decoded: needsAudio,
+    decodeWarnings,
   };
 }
 

@@ -9,7 +9,7 @@ import type { Split } from "@tactus/datasets";
 import { AUDIO_BLOCK, FEATURE_LENGTH, SIGNAL_BLOCK } from "@tactus/features";
 import { ARBITER_SIGNALS, inputLayout, type ModelKind } from "@tactus/meternet";
 import { METER_KEYS } from "@tactus/signals";
-import { type DatasetMeta, type IndexRow, readDatasetMeta, staleness } from "./extract.js";
+import { type DatasetMeta, type IndexRow, ONSET_MLP_FILE, readDatasetMeta, readOnsetMlpScores, staleness } from "./extract.js";
 import { N_CLASSES } from "./labels.js";
 import { readNpy } from "./npy.js";
 
@@ -19,6 +19,8 @@ export interface SplitData {
   x: Float32Array;
   /** n × 6 soft targets. */
   y: Float32Array;
+  /** n × 12 onset-MLP signal scores (METER_KEYS order), null when the dataset has none for this split. */
+  onsetMlp: Float32Array | null;
   rows: IndexRow[];
 }
 
@@ -49,9 +51,25 @@ export function loadDataset(dir: string, fingerprints?: Record<string, string>):
     if (x.cols !== FEATURE_LENGTH || y.cols !== N_CLASSES || x.rows !== rows.length || y.rows !== rows.length) {
       throw new StaleDatasetError(`${join(dir, split)}: X/Y/index.json disagree (${x.rows}×${x.cols}, ${y.rows}×${y.cols}, ${rows.length} rows)`);
     }
-    splits[split] = { n: rows.length, x: x.data, y: y.data, rows };
+    const onsetMlp = meta.onsetMlp?.[split] ? readOnsetMlpScores(dir, split, rows.length) : null;
+    if (meta.onsetMlp?.[split] && !onsetMlp) throw new StaleDatasetError(`${join(dir, split, ONSET_MLP_FILE)}: missing or not ${rows.length}×${METER_KEYS.length}`);
+    splits[split] = { n: rows.length, x: x.data, y: y.data, onsetMlp, rows };
   }
   return { dir, meta, splits };
+}
+
+/**
+ * Why the Arbiter's onset_mlp input is missing from `splits` (their last 12 inputs would be
+ * zeros), or null when every split has it.
+ */
+export function missingOnsetMlpInput(dataset: LoadedDataset, splits: readonly Split[] = ["train", "val", "test"]): string | null {
+  const lacking = splits.filter((s) => dataset.splits[s] && dataset.splits[s]!.n > 0 && !dataset.splits[s]!.onsetMlp);
+  if (lacking.length === 0) return null;
+  return (
+    `Arbiter input "onset_mlp" (12 of its ${inputLayout("arbiter").length} inputs) is missing from ${dataset.dir} ` +
+    `(split${lacking.length === 1 ? "" : "s"} ${lacking.join(", ")}: no ${ONSET_MLP_FILE}); those inputs are ZEROS. ` +
+    "Train an onset-MLP (`tactus train --model onset-mlp --save data/onset_mlp`), run `tactus warm`, then `tactus extract` again"
+  );
 }
 
 /** Per-signal exponent applied to the Arbiter's input scores (`autocorr:1.5,bar_tracking:2`). */
@@ -80,8 +98,8 @@ export function formatSharpen(sharpen: Sharpen): string {
 export interface InputOptions {
   sharpen?: Sharpen;
   /**
-   * The onset-MLP signal's scores per row (n × 12, METER_KEYS order) for the Arbiter; zeros when
-   * absent (the engine does not compute that signal yet).
+   * The onset-MLP signal's scores per row (n × 12, METER_KEYS order) for the Arbiter; its inputs
+   * stay zeros when absent (callers warn: `missingOnsetMlpInput`).
    */
   onsetMlpScores?: Float32Array;
 }

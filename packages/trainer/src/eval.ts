@@ -4,16 +4,20 @@
  * the model runs ONE batched forward pass over all files. Cold files are computed through the
  * cache first (in worker processes when the caller provides `warm`). Files are `DatasetEntry`s of
  * `@tactus/datasets`, scored by its `isCorrect` (§6.4) and counted in the bucket of `entry.meter`.
+ * An Arbiter checkpoint gets each file's onset-MLP signal scores as its last 12 inputs, as in
+ * training. An interrupted promotion of the checkpoint folder is finished or rolled back first.
  */
 import { type AnalysisCache, audioHash } from "@tactus/cache";
 import { type DatasetEntry, isCorrect, isMultiLabel } from "@tactus/datasets";
 import { featuresForFile } from "@tactus/engine";
 import { FEATURE_LENGTH } from "@tactus/features";
 import { createRng, initBackend, loadCheckpoint, meterHypotheses, predict } from "@tactus/meternet";
+import { METER_KEYS, scoresToVector } from "@tactus/signals";
 import { modelInput, parseSharpen } from "./dataset.js";
 import { missingEntries } from "./extract.js";
 import { classIndex, N_CLASSES } from "./labels.js";
 import { type ClassCount, type ConfusionMatrix, classMetrics, confusionMatrix } from "./metrics.js";
+import { recoverModelDir } from "./promotion.js";
 
 export interface FileResult {
   /** `DatasetEntry.id`. */
@@ -79,12 +83,18 @@ export interface EvalOptions {
   /** Computes the cache entries of cold files (e.g. with worker processes); errors by path. */
   warm?: (paths: string[]) => Promise<Map<string, string>>;
   onProgress?: (done: number, total: number, file: string) => void;
+  /** onset-MLP checkpoint for an Arbiter's onset_mlp input (default: the cache's, else `data/onset_mlp`). */
+  onsetMlpDir?: string;
+  /** Warnings (promotion recovery, missing Arbiter inputs); default `process.emitWarning`. */
+  warn?: (message: string) => void;
 }
 
 export interface EvalOutcome {
   record: DatasetRecord;
   checkpoint: CheckpointInfo;
   backend: string;
+  /** Everything passed to `warn`. */
+  warnings: string[];
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -99,9 +109,18 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
   const started = performance.now();
   const { cache } = options;
   const files = options.entries.map((entry) => ({ entry, path: entry.audioPath }));
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    (options.warn ?? ((m: string) => process.emitWarning(m, { code: "TACTUS_EVAL" })))(message);
+  };
+  for (const note of recoverModelDir(options.checkpointDir).notes) warn(`${options.checkpointDir}: ${note}`);
   const backend = await initBackend();
   const loaded = await loadCheckpoint(options.checkpointDir);
   const { meta } = loaded;
+  const isArbiter = meta.model === "arbiter";
+  // An Arbiter trained with zeros in place of onset_mlp is fed zeros again (train = inference input).
+  const trainedWithOnsetMlp = meta.hyperParameters.onsetMlpInput !== false;
 
   let t0 = performance.now();
   const cold: string[] = [];
@@ -131,16 +150,21 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
   t0 = performance.now();
   const rows: number[] = [];
   const x = new Float32Array(files.length * FEATURE_LENGTH);
+  const K = METER_KEYS.length;
+  const onsetMlp = new Float32Array(files.length * K);
+  let withoutOnsetMlp = 0;
   let done = 0;
   for (const [i, file] of files.entries()) {
     options.onProgress?.(++done, files.length, file.path);
     if (errors.has(file.path)) continue;
     try {
-      const vector = await featuresForFile(file.path, { cache });
+      const vector = await featuresForFile(file.path, { cache, ...(options.onsetMlpDir !== undefined ? { onsetMlpDir: options.onsetMlpDir } : {}) });
       if (!vector.ok) {
         errors.set(file.path, `${vector.reason} (${vector.durationSec.toFixed(2)} s)`);
         continue;
       }
+      if (vector.onsetMlp) onsetMlp.set(scoresToVector(vector.onsetMlp), rows.length * K);
+      else withoutOnsetMlp++;
       x.set(vector.vector, rows.length * FEATURE_LENGTH);
       rows.push(i);
     } catch (error) {
@@ -149,10 +173,17 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
   }
   const featuresMs = performance.now() - t0;
 
-  t0 = performance.now();
   const n = rows.length;
+  if (isArbiter && !trainedWithOnsetMlp) {
+    warn(`${loaded.dir}: this Arbiter was trained without its onset_mlp input (zeros); it is evaluated the same way. Retrain on a dataset extracted with an onset-MLP checkpoint`);
+  } else if (isArbiter && withoutOnsetMlp > 0) {
+    warn(`Arbiter input "onset_mlp" is missing for ${withoutOnsetMlp}/${n} files (no onset-MLP checkpoint or scores): their 12 onset_mlp inputs are ZEROS`);
+  }
+
+  t0 = performance.now();
   const input = modelInput(meta.model, x.subarray(0, n * FEATURE_LENGTH), n, {
     sharpen: parseSharpen(typeof meta.hyperParameters.sharpen === "string" ? meta.hyperParameters.sharpen : undefined),
+    ...(isArbiter && trainedWithOnsetMlp ? { onsetMlpScores: onsetMlp.subarray(0, n * K) } : {}),
   });
   const probabilities = n > 0 ? predict(loaded.model, input, n) : new Float32Array(0);
   const forwardMs = performance.now() - t0;
@@ -205,6 +236,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
   const metric = meta.validationMetrics.balancedAccuracy;
   return {
     record,
+    warnings,
     backend: backend.name,
     checkpoint: {
       path: loaded.dir,

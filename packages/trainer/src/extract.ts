@@ -5,29 +5,51 @@
  *   <dir>/meta.json                layout id, feature length, classes, component fingerprints
  *   <dir>/<split>/X.npy            float32 [n, 1630]
  *   <dir>/<split>/Y.npy            float32 [n, 6] soft targets
+ *   <dir>/<split>/onset_mlp.npy    float32 [n, 12] the onset-MLP signal's scores (METER_KEYS order),
+ *                                  the Arbiter's last 12 inputs; only when an onset-MLP checkpoint
+ *                                  gave every row its scores (meta.json `onsetMlp` says per split)
  *   <dir>/<split>/index.json       the split's dataset names, and rows: file, id, dataset, meters
  *                                  (the entry's soft targets), primary (its meter), audio hash
  *
  * Input is `DatasetEntry`s of `@tactus/datasets` (any loader); a Y row is `targetVector(entry)`,
  * so WIKIMETER's soft multi-label targets reach training as they are.
  *
+ * Evaluation-only datasets ({@link EVAL_ONLY_DATASETS}: Ballroom, the reference's cross-dataset
+ * evaluation set) never become rows here, whatever the caller passes; `tactus eval --dataset
+ * ballroom` evaluates them.
+ *
  * Rows are reused only when meta.json matches the current layout and fingerprints and the file's
  * audio hash and labels are unchanged; anything else is re-read from the cache. Files whose cache
  * entries are missing are reported ("run `tactus warm` first"), never computed here.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type DatasetEntry, SPLITS, type Split, targetVector } from "@tactus/datasets";
 import { type AnalysisCache, audioHash, type Component, fingerprint, keyFor } from "@tactus/cache";
-import { featuresForFile } from "@tactus/engine";
+import { featuresForFile, ONSET_MLP_SIGNAL } from "@tactus/engine";
 import { FEATURE_LENGTH, LAYOUT_ID } from "@tactus/features";
-import { METER_CLASSES } from "@tactus/signals";
+import { METER_CLASSES, METER_KEYS, scoresToVector } from "@tactus/signals";
 import { writeJsonAtomic } from "./files.js";
 import { N_CLASSES } from "./labels.js";
 import { readNpy, writeNpy } from "./npy.js";
 
 export const DATASET_META = "meta.json";
 export const DATASET_FORMAT = "tactus-dataset/1";
+/** Per split: the onset-MLP signal's scores, n × METER_KEYS (the Arbiter's last inputs). */
+export const ONSET_MLP_FILE = "onset_mlp.npy";
+
+/**
+ * Datasets used only for evaluation, never as training rows (`DatasetEntry.dataset`): Ballroom is
+ * the reference's cross-dataset evaluation set. The one place this rule lives.
+ */
+export const EVAL_ONLY_DATASETS: readonly string[] = ["ballroom"];
+
+export function isEvalOnlyDataset(dataset: string): boolean {
+  return EVAL_ONLY_DATASETS.includes(dataset);
+}
+
+/** The rule in words, for command help and messages. */
+export const EVAL_ONLY_NOTE = `${EVAL_ONLY_DATASETS.join(", ")} ${EVAL_ONLY_DATASETS.length === 1 ? "is" : "are"} evaluation-only: never extracted as training rows (not even with --extra-data); evaluate with \`tactus eval --dataset ${EVAL_ONLY_DATASETS[0]}\``;
 
 export interface DatasetMeta {
   format: typeof DATASET_FORMAT;
@@ -40,6 +62,11 @@ export interface DatasetMeta {
   splits: Partial<Record<Split, number>>;
   /** Rows per dataset (`DatasetEntry.dataset`), all splits together. */
   datasets?: Record<string, number>;
+  /**
+   * Per split: whether `<split>/onset_mlp.npy` holds every row's onset-MLP scores. Absent or false:
+   * the Arbiter's onset_mlp input is not in the dataset (no onset-MLP checkpoint at extraction).
+   */
+  onsetMlp?: Partial<Record<Split, boolean>>;
 }
 
 export interface IndexRow {
@@ -69,6 +96,10 @@ export interface ExtractSummary {
   upToDate: boolean;
   /** Why old rows were not reused (layout or fingerprints changed), if so. */
   staleReason: string | null;
+  /** Entries left out because their dataset is evaluation-only ({@link EVAL_ONLY_DATASETS}), by dataset. */
+  evalOnly: Record<string, number>;
+  /** Per split: whether onset_mlp.npy was written (every row has the onset-MLP signal's scores). */
+  onsetMlp: Partial<Record<Split, boolean>>;
 }
 
 export interface ExtractOptions {
@@ -76,6 +107,8 @@ export interface ExtractOptions {
   entries: readonly DatasetEntry[];
   cache: AnalysisCache;
   dir: string;
+  /** onset-MLP checkpoint for the scores (default: the cache's `signals:onset_mlp` component's). */
+  onsetMlpDir?: string;
   onProgress?: (done: number, total: number, file: string) => void;
 }
 
@@ -115,9 +148,24 @@ export function readDatasetMeta(dir: string): DatasetMeta | null {
   }
 }
 
+interface OldRow {
+  row: IndexRow;
+  x: Float32Array;
+  /** The row's onset-MLP scores, null when the split has none. */
+  onsetMlp: Float32Array | null;
+}
+
 interface OldSplit {
-  rows: Map<string, { row: IndexRow; x: Float32Array }>;
+  rows: Map<string, OldRow>;
   order: string[];
+}
+
+/** `<split>/onset_mlp.npy` when it matches `rows`, else null. */
+export function readOnsetMlpScores(dir: string, split: Split, rows: number): Float32Array | null {
+  const file = join(dir, split, ONSET_MLP_FILE);
+  if (!existsSync(file)) return null;
+  const m = readNpy(file);
+  return m.rows === rows && m.cols === METER_KEYS.length ? m.data : null;
 }
 
 function readOldSplit(dir: string, split: Split): OldSplit | null {
@@ -125,9 +173,11 @@ function readOldSplit(dir: string, split: Split): OldSplit | null {
     const index = JSON.parse(readFileSync(join(dir, split, "index.json"), "utf8")) as { rows: IndexRow[] };
     const x = readNpy(join(dir, split, "X.npy"));
     if (x.cols !== FEATURE_LENGTH || x.rows !== index.rows.length) return null;
-    const rows = new Map<string, { row: IndexRow; x: Float32Array }>();
+    const scores = readOnsetMlpScores(dir, split, index.rows.length);
+    const k = METER_KEYS.length;
+    const rows = new Map<string, OldRow>();
     index.rows.forEach((row, i) => {
-      rows.set(row.file, { row, x: x.data.slice(i * x.cols, (i + 1) * x.cols) });
+      rows.set(row.file, { row, x: x.data.slice(i * x.cols, (i + 1) * x.cols), onsetMlp: scores ? scores.slice(i * k, (i + 1) * k) : null });
     });
     return { rows, order: index.rows.map((r) => r.file) };
   } catch {
@@ -143,24 +193,31 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
   const { cache, dir } = options;
   const failures: ExtractFailure[] = [];
   const files: DatasetEntry[] = [];
+  const evalOnly: Record<string, number> = {};
   for (const entry of options.entries) {
-    if (entry.split) files.push(entry);
+    if (isEvalOnlyDataset(entry.dataset)) evalOnly[entry.dataset] = (evalOnly[entry.dataset] ?? 0) + 1;
+    else if (entry.split) files.push(entry);
     else failures.push({ path: entry.audioPath, reason: `${entry.audioPath}: ${entry.dataset} entry ${entry.id} has no split` });
   }
+  if (files.length === 0 && Object.keys(evalOnly).length > 0) {
+    throw new RangeError(`${dir}: nothing to extract: ${EVAL_ONLY_NOTE}`);
+  }
+  // With an onset-MLP component every complete file has the signal's scores; rows without them are not reused.
+  const wantsOnsetMlp = cache.components.get("signals", ONSET_MLP_SIGNAL) !== undefined || options.onsetMlpDir !== undefined;
   const fingerprints = currentFingerprints(cache.components);
   const oldMeta = readDatasetMeta(dir);
   const staleReason = staleness(oldMeta, fingerprints);
-  const summary: ExtractSummary = { dir, splits: {}, failures, upToDate: true, staleReason: oldMeta && staleReason ? staleReason : null };
+  const summary: ExtractSummary = { dir, splits: {}, failures, upToDate: true, staleReason: oldMeta && staleReason ? staleReason : null, evalOnly, onsetMlp: {} };
   const splits = SPLITS.filter((s) => files.some((f) => f.split === s));
   if (staleReason !== null || splits.some((s) => oldMeta?.splits[s] === undefined) || Object.keys(oldMeta?.splits ?? {}).length !== splits.length) {
     summary.upToDate = false;
   }
   let done = 0;
-  const built: Partial<Record<Split, { rows: IndexRow[]; x: Float32Array[]; y: Float32Array[] }>> = {};
+  const built: Partial<Record<Split, { rows: IndexRow[]; x: Float32Array[]; y: Float32Array[]; onsetMlp: (Float32Array | null)[] }>> = {};
   for (const split of splits) {
     const old = staleReason === null ? readOldSplit(dir, split) : null;
     if (!old) summary.upToDate = false;
-    const out = { rows: [] as IndexRow[], x: [] as Float32Array[], y: [] as Float32Array[] };
+    const out = { rows: [] as IndexRow[], x: [] as Float32Array[], y: [] as Float32Array[], onsetMlp: [] as (Float32Array | null)[] };
     let reused = 0;
     let extracted = 0;
     for (const file of files.filter((f) => f.split === split)) {
@@ -177,10 +234,18 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
       const row: IndexRow = { file: path, id: file.id, dataset: file.dataset, meters, primary: file.meter, audioHash: ah };
       const y = Float32Array.from(targetVector(file));
       const previous = old?.rows.get(path);
-      if (previous && previous.row.audioHash === ah && sameMeters(previous.row.meters, meters) && previous.row.primary === file.meter && previous.row.dataset === file.dataset) {
+      if (
+        previous &&
+        previous.row.audioHash === ah &&
+        sameMeters(previous.row.meters, meters) &&
+        previous.row.primary === file.meter &&
+        previous.row.dataset === file.dataset &&
+        (!wantsOnsetMlp || previous.onsetMlp !== null)
+      ) {
         out.rows.push(row);
         out.x.push(previous.x);
         out.y.push(y);
+        out.onsetMlp.push(previous.onsetMlp);
         reused++;
         continue;
       }
@@ -189,7 +254,7 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
         failures.push({ path, reason: `${path}: ${missing.length} cache entries missing (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}): ${WARM_FIRST}` });
         continue;
       }
-      const vector = await featuresForFile(path, { cache });
+      const vector = await featuresForFile(path, { cache, ...(options.onsetMlpDir !== undefined ? { onsetMlpDir: options.onsetMlpDir } : {}) });
       if (!vector.ok) {
         failures.push({ path, reason: `${path}: ${vector.reason} (${vector.durationSec.toFixed(2)} s), no features` });
         continue;
@@ -197,11 +262,14 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
       out.rows.push(row);
       out.x.push(vector.vector);
       out.y.push(y);
+      out.onsetMlp.push(vector.onsetMlp ? Float32Array.from(scoresToVector(vector.onsetMlp)) : null);
       extracted++;
     }
     if (extracted > 0 || !old || old.order.join("\n") !== out.rows.map((r) => r.file).join("\n")) summary.upToDate = false;
     built[split] = out;
     summary.splits[split] = { rows: out.rows.length, reused, extracted };
+    summary.onsetMlp[split] = out.rows.length > 0 && out.onsetMlp.every((s) => s !== null);
+    if (summary.onsetMlp[split] !== (oldMeta?.onsetMlp?.[split] ?? false)) summary.upToDate = false;
   }
   if (summary.upToDate) return summary;
 
@@ -219,6 +287,15 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
     });
     writeNpy(join(dir, split, "X.npy"), { rows: n, cols: FEATURE_LENGTH, data: x });
     writeNpy(join(dir, split, "Y.npy"), { rows: n, cols: N_CLASSES, data: y });
+    const onsetMlpFile = join(dir, split, ONSET_MLP_FILE);
+    if (summary.onsetMlp[split]) {
+      const k = METER_KEYS.length;
+      const scores = new Float32Array(n * k);
+      b.onsetMlp.forEach((row, i) => {
+        scores.set(row!, i * k);
+      });
+      writeNpy(onsetMlpFile, { rows: n, cols: k, data: scores });
+    } else rmSync(onsetMlpFile, { force: true });
     writeJsonAtomic(join(dir, split, "index.json"), { layoutId: LAYOUT_ID, datasets: [...new Set(b.rows.map((r) => r.dataset))].sort(), rows: b.rows });
   }
   const meta: DatasetMeta = {
@@ -230,6 +307,7 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
     createdAt: new Date().toISOString(),
     splits: Object.fromEntries(splits.map((s) => [s, built[s]!.rows.length])),
     datasets: countDatasets(splits.flatMap((s) => built[s]!.rows)),
+    onsetMlp: { ...summary.onsetMlp },
   };
   writeJsonAtomic(join(dir, DATASET_META), meta);
   return summary;

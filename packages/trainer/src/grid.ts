@@ -11,7 +11,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { ModelKind } from "@tactus/meternet";
-import { type LoadedDataset, loadDataset, parseSharpen } from "./dataset.js";
+import { type LoadedDataset, loadDataset, missingOnsetMlpInput, parseSharpen } from "./dataset.js";
 import { writeJsonAtomic } from "./files.js";
 import { pct } from "./metrics.js";
 import { promoteCheckpoint, recoverModelDir } from "./promotion.js";
@@ -238,6 +238,7 @@ export async function runCombo(
   try {
     const result = await trainModel(dataset, config, {
       log: write,
+      warn: () => {}, // already in the log; the grid says it once for the whole search
       onEpoch: (report) => {
         pruneReason = onEpoch(report);
         return pruneReason ? "stop" : undefined;
@@ -324,15 +325,20 @@ export async function runGrid(options: GridOptions): Promise<GridOutcome> {
     );
   };
   const check = pruneCheck(options.prune, results, combos);
+  const warnInputs = (dataset: LoadedDataset) => {
+    const missing = options.model === "arbiter" ? missingOnsetMlpInput(dataset) : null;
+    if (missing) log(`WARNING: ${missing}`);
+  };
 
   if (todo.length > 0 && options.parallelRuns <= 1) {
     const dataset = loadDataset(options.datasetDir, options.fingerprints);
+    warnInputs(dataset);
     for (const combo of todo) {
       log(`[${position.get(combo.id)}/${total}] RUN  ${combo.label} | epochs=${options.base.epochs}`);
       finish(await runCombo(combo, configFor(options.base, combo.params), dataset, gridDir, options.command, check));
     }
   } else if (todo.length > 0) {
-    loadDataset(options.datasetDir, options.fingerprints); // fail fast, before starting workers
+    warnInputs(loadDataset(options.datasetDir, options.fingerprints)); // fail fast, before starting workers
     const queue = [...todo];
     const entry = options.workerEntry ?? new URL("./grid-worker.js", import.meta.url);
     const lane = async () => {

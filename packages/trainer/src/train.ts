@@ -31,8 +31,8 @@ import {
   trainStep,
   weightValues,
 } from "@tactus/meternet";
-import { METER_CLASSES } from "@tactus/signals";
-import { formatSharpen, type LoadedDataset, modelInput, type Sharpen, type SplitData } from "./dataset.js";
+import { METER_CLASSES, METER_KEYS } from "@tactus/signals";
+import { formatSharpen, type LoadedDataset, missingOnsetMlpInput, modelInput, type Sharpen, type SplitData } from "./dataset.js";
 import { argmax, classIndex, N_CLASSES } from "./labels.js";
 import { type ClassMetrics, pct, rowMetrics } from "./metrics.js";
 
@@ -108,6 +108,11 @@ export interface TrainHooks {
   onEpoch?: (report: EpochReport) => undefined | "stop";
   /** Log lines (epoch lines, early stopping, summary). */
   log?: (line: string) => void;
+  /**
+   * Warnings, e.g. an Arbiter trained without its onset_mlp input (default: `process.emitWarning`;
+   * they are also written to `log`).
+   */
+  warn?: (message: string) => void;
 }
 
 export interface TrainResult {
@@ -123,6 +128,8 @@ export interface TrainResult {
   /** Honest test report (null when there is no test split); never used for selection. */
   test: ClassMetrics | null;
   secondsPerEpoch: number;
+  /** Arbiter: whether its onset_mlp inputs came from the dataset (false: they were zeros). Null for other kinds. */
+  onsetMlpInput: boolean | null;
 }
 
 /** pos_weight = clip(neg / max(pos, 1), 0.5, 10) per class over soft targets; boost for the rare classes. */
@@ -207,15 +214,18 @@ function usable(split: SplitData): number[] {
 
 function take(split: SplitData, indices: readonly number[], kind: ModelKind, sharpen: Sharpen) {
   const D = split.x.length / Math.max(split.n, 1);
+  const K = METER_KEYS.length;
   const x = new Float32Array(indices.length * D);
   const y = new Float32Array(indices.length * N_CLASSES);
+  const scores = split.onsetMlp ? new Float32Array(indices.length * K) : null;
   indices.forEach((r, i) => {
     x.set(split.x.subarray(r * D, (r + 1) * D), i * D);
     y.set(split.y.subarray(r * N_CLASSES, (r + 1) * N_CLASSES), i * N_CLASSES);
+    scores?.set(split.onsetMlp!.subarray(r * K, (r + 1) * K), i * K);
   });
   return {
     n: indices.length,
-    x: modelInput(kind, x, indices.length, { sharpen }),
+    x: modelInput(kind, x, indices.length, { sharpen, ...(scores ? { onsetMlpScores: scores } : {}) }),
     y,
     primaries: indices.map((r) => split.rows[r]!.primary),
   };
@@ -229,6 +239,11 @@ export async function trainModel(dataset: LoadedDataset, config: TrainConfig, ho
   const valSplit = dataset.splits.val;
   if (!trainSplit || trainSplit.n < 2) throw new Error(`${dataset.dir}: the train split needs at least 2 rows (has ${trainSplit?.n ?? 0})`);
   if (!valSplit || valSplit.n === 0) throw new Error(`${dataset.dir}: the val split is empty; selection needs validation rows`);
+  const missingInput = config.kind === "arbiter" ? missingOnsetMlpInput(dataset) : null;
+  if (missingInput) {
+    log(`WARNING: ${missingInput}`);
+    (hooks.warn ?? ((m: string) => process.emitWarning(m, { code: "TACTUS_ARBITER_NO_ONSET_MLP" })))(missingInput);
+  }
   const train = take(trainSplit, usable(trainSplit), config.kind, config.sharpen);
   const val = take(valSplit, usable(valSplit), config.kind, config.sharpen);
   const testSplit = dataset.splits.test;
@@ -370,6 +385,7 @@ export async function trainModel(dataset: LoadedDataset, config: TrainConfig, ho
     stoppedByHook,
     test: testMetrics,
     secondsPerEpoch: trainSeconds / Math.max(epochsRun, 1),
+    onsetMlpInput: config.kind === "arbiter" ? missingInput === null : null,
   };
 }
 
@@ -429,6 +445,8 @@ export async function saveTrainedModel({ dir, command, dataset, config, result }
       tMult: config.tMult,
       sharpen: formatSharpen(config.sharpen),
       boostRare: config.boostRare,
+      // Arbiter: trained on the onset-MLP signal's scores, or on zeros in their place (eval matches it).
+      ...(result.onsetMlpInput !== null ? { onsetMlpInput: result.onsetMlpInput } : {}),
     },
     validationMetrics: {
       balancedAccuracy: result.val.balancedAccuracy,

@@ -3,6 +3,7 @@ import { openEngineCache } from "@tactus/engine";
 import {
   baselineFor,
   dataPaths,
+  EVAL_ONLY_DATASETS,
   evaluate,
   formatRecord,
   formatRegressions,
@@ -44,6 +45,7 @@ export function registerEvalCommand(program: Command): void {
     .option("--meter <m>", "only files whose expected meter is M", nonNegativeInt("--meter"), 0)
     .option("--checkpoint <dir>", "model checkpoint (default: <data root>/meter_net)")
     .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
+    .addHelpText("after", `\nCross-dataset evaluation: --dataset ${EVAL_ONLY_DATASETS[0]} (evaluation-only, never in the extracted training data).`)
     .action(async (opts: EvalOptions) => {
       const paths = dataPaths(opts.dataRoot);
       const split = opts.quick ? "tuning" : opts.split;

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { openEngineCache } from "@tactus/engine";
-import { dataPaths, extractDataset } from "@tactus/trainer";
+import { dataPaths, EVAL_ONLY_NOTE, extractDataset, isEvalOnlyDataset } from "@tactus/trainer";
 import type { Command } from "commander";
 import { type DatasetFlags, datasetOptions, printSelection, selectDataset } from "../dataset-select.js";
 import { UsageError } from "../fail.js";
@@ -22,11 +22,13 @@ export function registerExtractCommand(program: Command): void {
     .option("-w, --workers <n>", "accepted for the reference's command line; extraction only reads the cache, in this process", positiveInt("--workers"), 1)
     .option("--out <dir>", "dataset folder (default: <data root>/meter_net_dataset)")
     .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
+    .addHelpText("after", `\nTraining data only: ${EVAL_ONLY_NOTE}.`)
     .action(async (opts: ExtractOptions) => {
       const selection = await selectDataset(opts);
       printSelection(selection);
       const { entries } = selection;
       if (entries.length === 0) throw new UsageError(`${selection.name}: no labelled files in split ${opts.split}`);
+      if (entries.every((e) => isEvalOnlyDataset(e.dataset))) throw new UsageError(`${selection.name}: nothing to extract: ${EVAL_ONLY_NOTE}`);
       const dir = resolve(opts.out ?? dataPaths(opts.dataRoot).dataset);
       const started = Date.now();
       const cache = openEngineCache({ dir: resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache")) });
@@ -35,6 +37,11 @@ export function registerExtractCommand(program: Command): void {
         const summary = await extractDataset({ entries, cache, dir, onProgress: () => progress.tick() });
         progress.stop();
         if (summary.staleReason) process.stderr.write(`previous dataset not reused: ${summary.staleReason}\n`);
+        for (const [name, n] of Object.entries(summary.evalOnly)) process.stderr.write(`${name}: ${n} entries left out (${EVAL_ONLY_NOTE})\n`);
+        const withoutOnsetMlp = Object.entries(summary.onsetMlp).filter(([, has]) => !has).map(([split]) => split);
+        if (withoutOnsetMlp.length > 0) {
+          process.stderr.write(`no onset-MLP scores (onset_mlp.npy) for ${withoutOnsetMlp.join(", ")}: an Arbiter trained on this dataset gets zeros for its onset_mlp input\n`);
+        }
         const rows = Object.entries(summary.splits).map(([split, s]) => [split, String(s.rows), String(s.reused), String(s.extracted)]);
         process.stdout.write(`${table(["split", "rows", "reused", "from cache"], rows)}\n`);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
