@@ -86,6 +86,13 @@ function expectValidResult(json: ResultJson & { file: string }, c: ResultCase): 
   expect(num(json.timings.total) && json.timings.total < PER_FILE_MS, `${where}: took ${json.timings.total} ms`).toBe(true);
   if (c.durationSec !== undefined) expect(json.duration, `${where}: duration`).toBeCloseTo(c.durationSec, c.durationSec < 1 ? 2 : 0);
   if (c.warning) expect(json.warnings.some((w) => c.warning!.test(w)), `${where}: warnings ${JSON.stringify(json.warnings)}`).toBe(true);
+  if (c.clickBpm !== undefined) {
+    // Known issue (docs/RELIABILITY.md): the tempo is folded into 40–300 BPM by an integer factor and
+    // reported with high confidence, while the primary beats may follow another level. Pinned as observed.
+    const { bpm } = json.tempo;
+    const ratio = bpm > c.clickBpm ? bpm / c.clickBpm : c.clickBpm / bpm;
+    expect(bpm >= 40 && bpm <= 300 && Math.abs(ratio - Math.round(ratio)) < 0.05 * ratio, `${where}: ${bpm} BPM`).toBe(true);
+  }
   if (c.degenerate) {
     // Nothing to find: say so (fallback) or at least not claim it confidently.
     expect(json.tempo.fallback || json.tempo.confidence <= 0.3, `${where}: tempo ${JSON.stringify(json.tempo)}`).toBe(true);
@@ -114,7 +121,7 @@ describe("tactus analyze on bad input", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "tactus-bad-input-"));
     cases = writeBadInputs(join(dir, "in"));
-  });
+  }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("gives a typed error naming the file and the reason for each unreadable input, in one run", async () => {
@@ -125,7 +132,7 @@ describe("tactus analyze on bad input", () => {
     expect(res.stderr).toContain(`${files.length} of ${files.length} files failed:`);
     expectTypedFailures(res.stderr, errors());
     expect(JSON.parse(res.stdout)).toEqual([]);
-  });
+  }, 60_000);
 
   it("prints `tactus: <Error>: <file>: <reason>` and exits 1 for a single bad file", async () => {
     for (const name of ["missing path", "random bytes .mp3", "0-sample WAV"]) {
@@ -137,13 +144,13 @@ describe("tactus analyze on bad input", () => {
       expect(res.stderr, name).toMatch(c.reason);
       expect(res.stderr, name).not.toMatch(STACK_FRAME);
     }
-  });
+  }, 60_000);
 
   it("gives a valid, finite result with honest confidence for odd but readable input, in one run with failures mixed in", async () => {
     const readable = results().filter((c) => !c.name.startsWith("long clip"));
     const failing = errors().slice(0, 2);
     const files = [...readable.map((c) => c.file), ...failing.map((c) => c.file)];
-    const res = await tactus(["analyze", "--json", "--no-cache", ...files], dir, PER_FILE_MS * files.length);
+    const res = await tactus(["analyze", "--json", "--no-cache", ...files], dir, 140_000); // below the test timeout, so a hang kills the process
     expect(res.code, res.stderr).toBe(1); // the two failures; the rest carries on
     expect(res.stderr).toContain(`${failing.length} of ${files.length} files failed:`);
     expectTypedFailures(res.stderr, failing);
@@ -157,6 +164,18 @@ describe("tactus analyze on bad input", () => {
     // Warnings name the files they concern, unicode included.
     expect(res.stderr).toMatch(/warning: no MeterNet checkpoint: fallback meter \(.*mètre 7∕8 ♪\.wav/);
   }, 150_000);
+
+  it("shows decoder warnings when it decodes; a cached re-run drops them (known issue)", async () => {
+    const c = results().find((r) => r.name === "float WAV with NaN/±Inf samples")!;
+    const args = ["analyze", "--json", "--cache-dir", join(dir, "cache-rerun"), c.file];
+    const first = JSON.parse((await tactus(args, dir, PER_FILE_MS)).stdout) as ResultJson;
+    const second = JSON.parse((await tactus(args, dir, PER_FILE_MS)).stdout) as ResultJson;
+    expect(first.warnings.some((w) => c.warning!.test(w))).toBe(true);
+    expect(second.cache.fast_path).toBe(true);
+    // Known issue: decoder warnings are not cached, so the fast path (nothing decoded) drops them.
+    // When they are cached, flip this to `toBe(true)` and update docs/RELIABILITY.md.
+    expect(second.warnings.some((w) => c.warning!.test(w))).toBe(false);
+  }, 60_000);
 
   it("analyses a long (tiled) clip within the per-file budget", async () => {
     const c = results().find((r) => r.name.startsWith("long clip"))!;

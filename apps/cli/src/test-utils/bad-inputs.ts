@@ -29,6 +29,8 @@ export interface ResultCase {
   warning?: RegExp;
   /** Expected duration in seconds (±1 %). */
   durationSec?: number;
+  /** A click track at this tempo, outside the engine's 40–300 BPM range: the reported tempo is folded onto a related level. */
+  clickBpm?: number;
 }
 
 export type BadInputCase = ErrorCase | ResultCase;
@@ -139,8 +141,8 @@ export function writeBadInputs(dir: string, { longMinutes = 3 }: { longMinutes?:
   result("unicode and spaces in the name", put("mètre 7∕8 ♪.wav", wav), { durationSec: 10 });
 
   // Extreme tempi and length.
-  result("20 BPM click track (30 s)", put("click-20bpm.wav", encodeWav(clickTrack(20, 30), SR)), { durationSec: 30 });
-  result("400 BPM click track (20 s)", put("click-400bpm.wav", encodeWav(clickTrack(400, 20), SR)), { durationSec: 20 });
+  result("20 BPM click track (30 s)", put("click-20bpm.wav", encodeWav(clickTrack(20, 30), SR)), { durationSec: 30, clickBpm: 20 });
+  result("400 BPM click track (20 s)", put("click-400bpm.wav", encodeWav(clickTrack(400, 20), SR)), { durationSec: 20, clickBpm: 400 });
   result(`long clip (${longMinutes} min, tiled)`, put(`long-${longMinutes}min.wav`, encodeWav(tile(music, longMinutes * 60), SR)), { durationSec: longMinutes * 60 });
   return cases;
 }
