@@ -24,6 +24,7 @@ export {
   HISTOGRAM_BAR_LENGTHS,
   HISTOGRAM_BINS,
   LAYOUT_ID,
+  layoutHash,
   type LayoutRow,
   layoutRows,
   N_CONTRAST_ROWS,

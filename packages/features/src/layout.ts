@@ -351,7 +351,7 @@ export function rowAt(index: number): LayoutRow {
 }
 
 /** FNV-1a (32-bit) over UTF-16 code units: deterministic, dependency-free, enough to tell layouts apart. */
-function fnv1a(text: string): string {
+export function layoutHash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -361,7 +361,7 @@ function fnv1a(text: string): string {
 }
 
 /** Identifies this exact table (rows and column labels); changes whenever any of it does. */
-export const LAYOUT_ID = `tactus-mn-${fnv1a(JSON.stringify({ rows: ROWS, columns: COLUMNS }))}`;
+export const LAYOUT_ID = `tactus-mn-${layoutHash(JSON.stringify({ rows: ROWS, columns: COLUMNS }))}`;
 
 export interface FormatLayoutOptions {
   /** Also list every column label under its row. Default false. */

@@ -2,7 +2,7 @@
  * What each model reads: its input length and a layout id that changes whenever the meaning of
  * a column does. Checkpoints store both; loading refuses a checkpoint whose values differ.
  */
-import { AUDIO_BLOCK, columnLabels, FEATURE_LENGTH, LAYOUT_ID, layoutRows, SIGNAL_SLOTS } from "@tactus/features";
+import { AUDIO_BLOCK, columnLabels, FEATURE_LENGTH, LAYOUT_ID, layoutHash, layoutRows, SIGNAL_SLOTS } from "@tactus/features";
 import { METER_KEYS, type MeterScores, onsetMlpSignal, scoresToVector } from "@tactus/signals";
 
 /** The three model kinds (ARCHITECTURE.md: MeterNet, the arbiter-era Arbiter, the onset-MLP signal). */
@@ -24,18 +24,8 @@ export interface InputLayout {
   readonly length: number;
 }
 
-/** FNV-1a (32-bit) of a string, hex. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, "0");
-}
-
 const AUDIO_LAYOUT: InputLayout = {
-  id: `tactus-audio-${fnv1a(
+  id: `tactus-audio-${layoutHash(
     JSON.stringify({
       rows: layoutRows().filter((r) => r.block === "audio"),
       columns: columnLabels().slice(AUDIO_BLOCK.offset, AUDIO_BLOCK.offset + AUDIO_BLOCK.length),
@@ -45,7 +35,7 @@ const AUDIO_LAYOUT: InputLayout = {
 };
 
 const ARBITER_LAYOUT: InputLayout = {
-  id: `tactus-arbiter-${fnv1a(JSON.stringify({ signals: ARBITER_SIGNALS, keys: METER_KEYS }))}`,
+  id: `tactus-arbiter-${layoutHash(JSON.stringify({ signals: ARBITER_SIGNALS, keys: METER_KEYS }))}`,
   length: ARBITER_SIGNALS.length * METER_KEYS.length,
 };
 
