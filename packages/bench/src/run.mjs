@@ -1,0 +1,294 @@
+// End-to-end benchmarks of the BUILT workspace packages (no build step here; `turbo run bench`
+// builds the dependencies first). Not a test: CI never runs it.
+//   pnpm --filter @tactus/bench bench [-- --quick] [-- --out docs/BENCHMARKS.md]
+//   node packages/bench/src/run.mjs --quick            (after `pnpm build`)
+// --out is resolved against the repository root. Everything (corpus, caches, checkpoint) lives
+// in one temp folder that is removed at the end.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeWav } from "@tactus/audio";
+import { generateCorpus, loadFolder, synthesizeClip } from "@tactus/datasets";
+import { analyzeFile, openEngineCache, warmFile } from "@tactus/engine";
+import { AdamW, createModel, createRng, disposeModel, initBackend, inputLayout, saveCheckpoint, standardise, trainStep } from "@tactus/meternet";
+import { evaluate } from "@tactus/trainer";
+import { Bench } from "tinybench";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, "../../..");
+const CLI = join(REPO, "apps/cli/dist/main.js");
+
+// ---------------------------------------------------------------- options
+const argv = process.argv.slice(2).filter((a) => a !== "--");
+const quick = argv.includes("--quick");
+const outIdx = argv.indexOf("--out");
+const out = outIdx >= 0 ? argv[outIdx + 1] : undefined;
+if (outIdx >= 0 && !out) fail("--out needs a path");
+if (argv.includes("-h") || argv.includes("--help")) {
+  console.log("usage: node packages/bench/src/run.mjs [--quick] [--out docs/BENCHMARKS.md]");
+  process.exit(0);
+}
+const CFG = quick
+  ? { coldRuns: 2, coldSec: 30, fastN: 12, fastSec: 4, fastPasses: 3, warmClips: 4, warmSec: 6, epochs: 1, evalRuns: 2 }
+  : { coldRuns: 5, coldSec: 30, fastN: 50, fastSec: 4, fastPasses: 5, warmClips: 8, warmSec: 10, epochs: 2, evalRuns: 3 };
+const TRAIN = { rows: 3000, hidden: 640, batch: 64 };
+
+// ---------------------------------------------------------------- helpers
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const sec = (x) => (x / 1000).toFixed(2);
+const log = (...a) => console.error("[bench]", ...a);
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+function runChild(args, { cwd = REPO, env = {} } = {}) {
+  return new Promise((res, rej) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, CI: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", rej);
+    child.on("close", (code) => {
+      const wallMs = performance.now() - t0;
+      if (code !== 0) rej(new Error(`${args.join(" ")} exited ${code}\n${stderr.slice(-2000)}`));
+      else res({ stdout, stderr, wallMs });
+    });
+  });
+}
+
+/**
+ * Cores kept busy by OTHER processes: /proc/stat sampled over `ms` while this process sleeps
+ * (Linux); elsewhere the 1-minute load average. A 1-minute load average would also count the
+ * build `turbo run bench` just did, and this run's own work.
+ */
+async function busyCores(ms = 1500) {
+  const read = () => {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    return { idle: f[3] + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const a = read();
+    await new Promise((r) => setTimeout(r, ms));
+    const b = read();
+    return (1 - (b.idle - a.idle) / (b.total - a.total)) * os.cpus().length;
+  } catch {
+    return os.loadavg()[0];
+  }
+}
+const loadSamples = []; // [when, busy cores]
+const sampleLoad = async (when) => {
+  const busy = await busyCores();
+  loadSamples.push([when, busy]);
+  log(`other load before ${when}: ${busy.toFixed(2)} busy cores`);
+};
+
+const startedAt = new Date();
+const load0 = os.loadavg();
+const root = mkdtempSync(join(os.tmpdir(), "tactus-bench-"));
+const rows = []; // [what, figure, notes]
+const stageRows = []; // [stage, median, min, max]
+let backendLine = "?";
+
+try {
+  const backend = await initBackend();
+  backendLine = `${backend.name} (simd ${backend.simd}, threads ${backend.threads})`;
+  log(`backend ${backendLine}; temp ${root}; ${quick ? "QUICK" : "full"} run`);
+
+  // An untrained MeterNet of the default size: the forward pass costs the same as a trained one.
+  const checkpointDir = join(root, "meter_net");
+  await saveCheckpoint(checkpointDir, createModel("meternet", {}, 1), { provenance: { command: "bench", dataset: "none (untrained)", codeRevision: "bench" } });
+  const onsetMlpDir = join(root, "no_onset_mlp"); // absent on purpose: same for every measurement
+
+  // ------------------------------------------------------------ 1. cold analysis, 30 s clip
+  const clip = join(root, "clip30.wav");
+  await writeWav(clip, synthesizeClip({ numerator: 7, denominator: 8, bpm: 140, durationSec: CFG.coldSec, seed: 5 }).samples, 22050);
+  const coldOnce = async () => {
+    const dir = mkdtempSync(join(root, "cold-cache-"));
+    const cache = openEngineCache({ dir, onsetMlpDir });
+    const stages = {};
+    try {
+      const t0 = performance.now();
+      const r = await analyzeFile(clip, { cache, checkpointDir, onsetMlpDir, onStage: (s, t) => (stages[s] = (stages[s] ?? 0) + t) });
+      const wall = performance.now() - t0;
+      if (r.cache.fastPath) throw new Error("cold run hit the fast path");
+      return { wall, stages };
+    } finally {
+      await cache.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  await sampleLoad("cold analysis");
+  log("cold: warm-up run (module/wasm initialisation, not counted)");
+  const first = await coldOnce();
+  const cold = [];
+  for (let i = 0; i < CFG.coldRuns; i++) {
+    cold.push(await coldOnce());
+    log(`cold run ${i + 1}/${CFG.coldRuns}: ${sec(cold.at(-1).wall)} s`);
+  }
+  const coldWall = cold.map((c) => c.wall);
+  const coldMed = median(coldWall);
+  rows.push([
+    `cold \`analyzeFile\`, ${CFG.coldSec} s clip, fresh cache each run`,
+    `median ${sec(coldMed)} s (min ${sec(Math.min(...coldWall))}, max ${sec(Math.max(...coldWall))}; n=${CFG.coldRuns})`,
+    `first run in the process ${sec(first.wall)} s (not counted); includes cache writes`,
+  ]);
+  rows.push(["real-time factor (cold)", `${(coldMed / 1000 / CFG.coldSec).toFixed(3)} (${((CFG.coldSec * 1000) / coldMed).toFixed(1)}× real time)`, "processing time ÷ audio duration"]);
+  const order = ["hash", "cache_read", "decode", "preprocess", "trackers", "onsets", "tempo", "signals", "features", "cache_write", "model", "hypotheses", "sections", "total"];
+  const seen = new Set(cold.flatMap((c) => Object.keys(c.stages)));
+  for (const s of [...order.filter((s) => seen.has(s)), ...[...seen].filter((s) => !order.includes(s))]) {
+    const v = cold.map((c) => c.stages[s] ?? 0);
+    stageRows.push([s, median(v), Math.min(...v), Math.max(...v)]);
+  }
+
+  // ------------------------------------------------------------ 2. fast path over N cached files
+  const perClass = Math.ceil(CFG.fastN / 6);
+  const fastDir = join(root, "corpus-fast");
+  log(`fast path: synthesising ${perClass * 6} clips of ${CFG.fastSec} s`);
+  const corpus = await generateCorpus({ outDir: fastDir, perClass, durationSec: CFG.fastSec, seed: 7 });
+  const fastFiles = corpus.clips.slice(0, CFG.fastN).map((c) => join(fastDir, c.file));
+  const fastCache = openEngineCache({ dir: join(root, "fast-cache"), onsetMlpDir });
+  let t0 = performance.now();
+  for (const f of fastFiles) await warmFile(f, { cache: fastCache, onsetMlpDir });
+  const warmInProc = performance.now() - t0;
+  log(`warmed ${fastFiles.length} files in ${sec(warmInProc)} s`);
+  const bench = new Bench({ iterations: CFG.fastPasses, time: 0, warmupIterations: 1, warmupTime: 0 });
+  bench.add(`analyzeFile × ${fastFiles.length}`, async () => {
+    for (const f of fastFiles) {
+      const r = await analyzeFile(f, { cache: fastCache, checkpointDir, onsetMlpDir });
+      if (!r.cache.fastPath) throw new Error(`${f}: expected the fast path`);
+    }
+  });
+  await bench.run();
+  const task = bench.tasks[0];
+  if (task.result?.error) throw task.result.error;
+  const lat = task.result.latency;
+  const perFile = lat.p50 / fastFiles.length;
+  rows.push([
+    `fast path \`analyzeFile\` (warm cache), ${fastFiles.length} files × ${CFG.fastSec} s`,
+    `${ms(perFile)} ms per file (pass median ${ms(lat.p50)} ms, min ${ms(lat.min)}, max ${ms(lat.max)}; ${task.result.latency.samples?.length ?? CFG.fastPasses} passes)`,
+    `→ ${sec(perFile * 700)} s per 700 files (**extrapolated** ×700/${fastFiles.length})`,
+  ]);
+
+  // trainer's batched eval path: featuresForFile from the cache + ONE forward pass
+  const entries = (await loadFolder(fastDir)).entries.filter((e) => fastFiles.includes(e.audioPath));
+  const evals = [];
+  for (let i = 0; i < CFG.evalRuns; i++) {
+    const { record } = await evaluate({ entries, cache: fastCache, checkpointDir, datasetName: "bench", split: "all", onsetMlpDir, warn: () => {} });
+    if (record.warmFiles !== entries.length) throw new Error(`eval: only ${record.warmFiles}/${entries.length} files warm`);
+    evals.push(record.timings);
+  }
+  const evTotal = median(evals.map((t) => t.totalMs));
+  const evFwd = median(evals.map((t) => t.forwardMs));
+  const evFeat = median(evals.map((t) => t.featuresMs));
+  const evHash = median(evals.map((t) => t.hashMs));
+  rows.push([
+    `trainer \`evaluate\` (batched eval, warm cache), ${entries.length} files`,
+    `${ms(evTotal)} ms total = ${ms(evTotal / entries.length)} ms per file (hash ${ms(evHash)}, features ${ms(evFeat)}, forward ${ms(evFwd)} ms; median of ${CFG.evalRuns})`,
+    `→ ${sec((evTotal / entries.length) * 700)} s per 700 files (**extrapolated**; checkpoint load included)`,
+  ]);
+  await fastCache.close();
+
+  // ------------------------------------------------------------ 3. warm throughput, 1 vs 2 workers
+  const warmDir = join(root, "corpus-warm");
+  const classes = [3, 4, 5, 7, 9, 11].slice(0, CFG.warmClips / 2);
+  await generateCorpus({ outDir: warmDir, perClass: 2, classes, durationSec: CFG.warmSec, seed: 11 });
+  await sampleLoad("warm throughput");
+  const workerRuns = {};
+  for (const w of [1, 2]) {
+    const cacheDir = join(root, `warm-cache-w${w}`);
+    mkdirSync(cacheDir);
+    log(`warm -w ${w}: ${CFG.warmClips} clips of ${CFG.warmSec} s`);
+    const r = await runChild([CLI, "warm", "--data-dir", warmDir, "-w", String(w), "--cache-dir", cacheDir]);
+    const m = /warm: (\d+) computed, (\d+) already cached, (\d+) failed/.exec(r.stdout);
+    if (!m || Number(m[1]) !== CFG.warmClips) throw new Error(`warm -w ${w}: unexpected output\n${r.stdout}\n${r.stderr.slice(-1000)}`);
+    workerRuns[w] = r.wallMs;
+  }
+  const fps = (w) => CFG.warmClips / (workerRuns[w] / 1000);
+  rows.push([`\`tactus warm\` -w 1, ${CFG.warmClips} clips × ${CFG.warmSec} s`, `${fps(1).toFixed(2)} files/s (${sec(workerRuns[1])} s)`, "wall time of the CLI process, start-up included; fresh cache"]);
+  rows.push([`\`tactus warm\` -w 2, same clips`, `${fps(2).toFixed(2)} files/s (${sec(workerRuns[2])} s)`, `speed-up w2/w1 = **${(fps(2) / fps(1)).toFixed(2)}×** (same run, ${os.cpus().length} cores)`]);
+
+  // ------------------------------------------------------------ 4. peak RSS of one worker
+  const rssCache = join(root, "rss-cache");
+  mkdirSync(rssCache);
+  const rss = await runChild([join(HERE, "rss-child.mjs"), clip, checkpointDir, rssCache, onsetMlpDir]);
+  const rssOut = JSON.parse(rss.stdout.trim().split("\n").at(-1));
+  rows.push(["peak RSS, child process running one cold analysis", `${(rssOut.maxRSSKiB / 1024).toFixed(0)} MiB`, `\`process.resourceUsage().maxRSS\`; ${CFG.coldSec} s clip, ${sec(rssOut.totalMs)} s`]);
+
+  // ------------------------------------------------------------ 5. MeterNet training epoch
+  await sampleLoad("training");
+  const { tf } = backend;
+  const { length: D } = inputLayout("meternet");
+  const rng = createRng(1);
+  const trainX = Float32Array.from({ length: TRAIN.rows * D }, () => 2 * rng.next() - 1);
+  const trainY = Float32Array.from({ length: TRAIN.rows * 6 }, (_, i) => (Math.floor(i / 6) % 6 === i % 6 ? 1 : 0));
+  const model = createModel("meternet", { hidden: TRAIN.hidden }, 42);
+  const optimizer = new AdamW();
+  const epochSec = [];
+  for (let epoch = 0; epoch < CFG.epochs; epoch++) {
+    t0 = performance.now();
+    for (let start = 0; start < TRAIN.rows; start += TRAIN.batch) {
+      const n = Math.min(TRAIN.batch, TRAIN.rows - start);
+      const xb = tf.tensor2d(trainX.subarray(start * D, (start + n) * D), [n, D]);
+      const xs = standardise(model, xb);
+      const yb = tf.tensor2d(trainY.subarray(start * 6, (start + n) * 6), [n, 6]);
+      trainStep(model, optimizer, xs, yb, { rng });
+      tf.dispose([xb, xs, yb]);
+    }
+    epochSec.push((performance.now() - t0) / 1000);
+    log(`epoch ${epoch + 1}: ${epochSec.at(-1).toFixed(2)} s`);
+  }
+  optimizer.dispose();
+  disposeModel(model);
+  rows.push([
+    `MeterNet training epoch, ${TRAIN.rows}×${D}, hidden ${TRAIN.hidden}, batch ${TRAIN.batch}`,
+    `${Math.min(...epochSec).toFixed(2)} s (best of ${CFG.epochs}: ${epochSec.map((s) => s.toFixed(2)).join(", ")})`,
+    `bare AdamW steps, as packages/meternet/bench/forward.mjs; backend ${backend.name}`,
+  ]);
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------- report
+const load1 = os.loadavg();
+const cores = os.cpus().length;
+// The bench itself keeps ≥ 1 core busy, so only the load average before it started says whether
+// other work was running.
+const loaded = loadSamples.some(([, busy]) => busy > 0.5);
+const command = `node packages/bench/src/run.mjs ${process.argv.slice(2).join(" ")}`.trim();
+const lines = [
+  "# Benchmarks",
+  "",
+  `Produced by \`@tactus/bench\` (\`${command}\`); regenerate with \`pnpm --filter @tactus/bench bench -- --out docs/BENCHMARKS.md\`. Do not edit by hand.`,
+  "",
+  `- date: ${startedAt.toISOString()}${quick ? " (**--quick**: fewer runs, smoke only)" : ""}`,
+  `- machine: ${os.cpus()[0]?.model ?? "?"}, ${cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()}`,
+  `- Node ${process.version}, TF.js backend ${backendLine}`,
+  `- other work on the machine (busy cores over 1.5 s while the bench idled, before each section): ${loadSamples.map(([w, b]) => `${w} ${b.toFixed(2)}`).join(", ")}; load average (1 min) before / after: ${load0[0].toFixed(2)} / ${load1[0].toFixed(2)}${loaded ? " — **measured under load**: treat as pessimistic" : " — idle machine"}`,
+  "",
+  "| what | figure | notes |",
+  "|---|---|---|",
+  ...rows.map((r) => `| ${r.join(" | ")} |`),
+  "",
+  `Cold analysis, per stage (ms, ${CFG.coldRuns} runs; stages as the engine's \`onStage\` reports them — the trackers are one stage, and \`features\` is the audio block, SSM, beat and tempo groups together; \`signals\` sums its calls):`,
+  "",
+  "| stage | median | min | max |",
+  "|---|---:|---:|---:|",
+  ...stageRows.map(([s, m, lo, hi]) => `| ${s} | ${ms(m)} | ${ms(lo)} | ${ms(hi)} |`),
+  "",
+];
+const md = lines.join("\n");
+console.log(md);
+if (out) {
+  const path = isAbsolute(out) ? out : resolve(REPO, out);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, md);
+  log(`wrote ${relative(process.cwd(), path) || path}`);
+}
