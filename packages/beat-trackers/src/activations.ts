@@ -432,7 +432,7 @@ export function movingMedian(x: Float32Array, half: number): Float32Array {
   const out = new Float32Array(n);
   // A sorted window maintained by binary insertion / deletion: O(n · w).
   const window: number[] = [];
-  const insert = (v: number) => {
+  const lowerBound = (v: number) => {
     let lo = 0;
     let hi = window.length;
     while (lo < hi) {
@@ -440,18 +440,10 @@ export function movingMedian(x: Float32Array, half: number): Float32Array {
       if (window[mid]! < v) lo = mid + 1;
       else hi = mid;
     }
-    window.splice(lo, 0, v);
+    return lo;
   };
-  const remove = (v: number) => {
-    let lo = 0;
-    let hi = window.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (window[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    window.splice(lo, 1);
-  };
+  const insert = (v: number) => window.splice(lowerBound(v), 0, v);
+  const remove = (v: number) => window.splice(lowerBound(v), 1);
   let added = 0;
   let removed = 0;
   for (let t = 0; t < n; t++) {

@@ -62,6 +62,14 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** The first of `candidates` that exists, in order; undefined when none does. */
+export async function firstExisting(candidates: readonly string[]): Promise<string | undefined> {
+  for (const candidate of candidates) {
+    if (await exists(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 function positiveInteger(text: string): number | undefined {
   return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
 }

@@ -14,7 +14,7 @@ import { basename, extname, join, resolve } from "node:path";
 import { DATASET_CLASSES, isDatasetClass } from "./classes.js";
 import { type DatasetEntry, emptyReport, type LoadReport } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
-import { exists, resolveInsideRoot } from "./folder-dataset.js";
+import { exists, firstExisting, resolveInsideRoot } from "./folder-dataset.js";
 import { type Split, type SplitSelector, expandSplit } from "./split.js";
 import { parseTable, requireColumns } from "./table.js";
 
@@ -167,13 +167,7 @@ export async function loadMeter2800(dataDir: string, options: Meter2800Options =
         report.unknownLabels.push({ file: labelsPath, line: row.line, value: newMeter === undefined ? meterText : `${meterText} (relabelled ${newMeter})` });
         continue;
       }
-      let audioPath: string | undefined;
-      for (const candidate of candidates) {
-        if (await exists(candidate)) {
-          audioPath = candidate;
-          break;
-        }
-      }
+      const audioPath = await firstExisting(candidates);
       if (audioPath === undefined) {
         report.missingAudio.push({ file: filename, reason: `none of audio/{,${src}_,${src}_._}${stem}{.mp3,.wav,.ogg,.flac…} exists (${labelsPath}:${row.line})` });
         continue;

@@ -16,7 +16,7 @@ import { basename, extname, join, resolve } from "node:path";
 import { DATASET_CLASSES, type DatasetClass, METER_WORDS } from "./classes.js";
 import { emptyReport, type LoadReport, type MeterTargets } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
-import { exists, resolveInsideRoot } from "./folder-dataset.js";
+import { firstExisting, resolveInsideRoot } from "./folder-dataset.js";
 import { inSplit, type SplitSelector, songSplit } from "./split.js";
 import { parseTable, requireColumns } from "./table.js";
 
@@ -102,13 +102,7 @@ export async function loadWikimeter(dataDir: string, options: WikimeterOptions =
     let targets = toTargets(meters);
     if (Object.keys(targets).length === 0) targets = { [primary]: 1 };
 
-    let audioPath: string | undefined;
-    for (const candidate of candidates) {
-      if (await exists(candidate)) {
-        audioPath = candidate;
-        break;
-      }
-    }
+    const audioPath = await firstExisting(candidates);
     if (audioPath === undefined) {
       report.missingAudio.push({ file: filename, reason: `audio/${name} does not exist (${labelsPath}:${row.line})` });
       continue;
