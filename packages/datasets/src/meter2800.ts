@@ -16,7 +16,7 @@ import { type DatasetEntry, emptyReport, type LoadReport } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
 import { exists, firstExisting, resolveInsideRoot } from "./folder-dataset.js";
 import { type Split, type SplitSelector, expandSplit } from "./split.js";
-import { parseTable, requireColumns } from "./table.js";
+import { readTable, requireColumns } from "./table.js";
 
 export const METER2800_CORRECTIONS_FILE = "meter2800_corrections.json";
 /** Extensions tried, in order, before the file's own suffix (§1.1 `resolve_audio_path`). */
@@ -136,13 +136,7 @@ export async function loadMeter2800(dataDir: string, options: Meter2800Options =
   const report = emptyReport();
   for (const split of expandSplit(options.split ?? "all")) {
     const labelsPath = join(root, meter2800LabelFile(split));
-    let text: string;
-    try {
-      text = await readFile(labelsPath, "utf8");
-    } catch (error) {
-      throw new DatasetFormatError(labelsPath, `cannot read labels (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
-    const table = parseTable(text, "\t", labelsPath);
+    const table = await readTable(labelsPath, "\t");
     const col = requireColumns(table, ["filename", "meter"], labelsPath);
     for (const row of table.rows) {
       const filename = row.cells[col.filename];

@@ -1,4 +1,5 @@
 /** Delimited label tables (tab- or comma-separated, header row, optional double quotes). */
+import { readFile } from "node:fs/promises";
 import { DatasetFormatError } from "./errors.js";
 
 export interface TableRow {
@@ -85,4 +86,15 @@ export function checkWidth(table: Table, row: TableRow, path: string, what: stri
   if (row.cells.length !== table.header.length) {
     throw new DatasetFormatError(path, `expected ${table.header.length} ${what} columns, got ${row.cells.length}`, row.line);
   }
+}
+
+/** Read and parse a label file; an unreadable file is a DatasetFormatError naming it and the reason. */
+export async function readTable(path: string, delimiter: string): Promise<Table> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new DatasetFormatError(path, `cannot read labels (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return parseTable(text, delimiter, path);
 }

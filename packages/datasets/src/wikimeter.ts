@@ -11,14 +11,13 @@
  * `data_wikimeter_{train,val,test}.tab` use a different hash that disagrees with it; they are
  * never read.
  */
-import { readFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import { DATASET_CLASSES, type DatasetClass, METER_WORDS } from "./classes.js";
 import { emptyReport, type LoadReport, type MeterTargets } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
 import { firstExisting, resolveInsideRoot } from "./folder-dataset.js";
 import { inSplit, type SplitSelector, songSplit } from "./split.js";
-import { parseTable, requireColumns } from "./table.js";
+import { readTable, requireColumns } from "./table.js";
 
 export const WIKIMETER_LABEL_FILE = "data_wikimeter.tab";
 const AUDIO_EXTENSIONS = [".mp3", ".wav", ".ogg", ".flac"];
@@ -64,13 +63,7 @@ export async function loadWikimeter(dataDir: string, options: WikimeterOptions =
   const classes = options.classes ?? DATASET_CLASSES;
   const selector = options.split ?? "all";
   const labelsPath = join(root, WIKIMETER_LABEL_FILE);
-  let text: string;
-  try {
-    text = await readFile(labelsPath, "utf8");
-  } catch (error) {
-    throw new DatasetFormatError(labelsPath, `cannot read labels (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const table = parseTable(text, "\t", labelsPath);
+  const table = await readTable(labelsPath, "\t");
   const col = requireColumns(table, ["filename", "label", "meter"], labelsPath);
   const report = emptyReport();
   for (const row of table.rows) {

@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { type AnalysisCache, type Component, defineComponent, openCache } from "@tactus/cache";
 import { TRACKERS, type TrackerName } from "@tactus/beat-trackers";
 import { onsetMlpSignal, SIGNALS } from "@tactus/signals";
-import { DEFAULT_ONSET_MLP_DIR, ONSET_MLP_SIGNAL, onsetMlpCheckpointHash, onsetMlpStamp } from "./onset-mlp.js";
+import { checkpointStamp } from "./model.js";
+import { DEFAULT_ONSET_MLP_DIR, ONSET_MLP_SIGNAL, onsetMlpCheckpointHash } from "./onset-mlp.js";
 import { engineModule, moduleClosure, packageFiles, packageModule } from "./sources.js";
 import { COMPUTED_SIGNALS } from "./stages/signals.js";
 
@@ -207,7 +208,7 @@ let defaults: { key: string; components: EngineComponents } | undefined;
  */
 export function engineComponents(): EngineComponents {
   const dir = resolve(DEFAULT_ONSET_MLP_DIR);
-  const key = `${dir}\0${onsetMlpStamp(dir) ?? "none"}`;
+  const key = `${dir}\0${checkpointStamp(dir) ?? "none"}`;
   if (defaults?.key !== key) defaults = { key, components: buildEngineComponents() };
   return defaults.components;
 }

@@ -21,36 +21,47 @@ export interface LoadedModel {
   backend: string;
 }
 
-const memo = new Map<string, { stamp: string; model: Promise<LoadedModel | null> }>();
+const memo = new Map<string, { stamp: string; checkpoint: Promise<LoadedCheckpoint | null> }>();
 
-function stampOf(dir: string): string | null {
+/** `mtime:size:inode` of a checkpoint's meta.json (saveCheckpoint renames a new directory into place), or null. */
+export function checkpointStamp(dir: string): string | null {
   try {
-    const stat = statSync(join(dir, META_FILE));
+    const stat = statSync(join(resolve(dir), META_FILE));
     return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
   } catch {
     return null;
   }
 }
 
-/** The MeterNet checkpoint at `dir` (default `data/meter_net` against the cwd), or null when there is none. */
-export function loadModel(dir: string = DEFAULT_CHECKPOINT_DIR): Promise<LoadedModel | null> {
+/**
+ * The `kind` checkpoint at `dir`, loaded once per directory and content (the TensorFlow.js backend
+ * is initialised only when there is one), or null when there is none.
+ */
+export function loadCheckpointOnce(dir: string, kind: "meternet" | "onset-mlp"): Promise<LoadedCheckpoint | null> {
   const root = resolve(dir);
-  const stamp = stampOf(root);
+  const stamp = checkpointStamp(root);
   if (stamp === null) return Promise.resolve(null);
-  const known = memo.get(root);
-  if (known && known.stamp === stamp) return known.model;
-  const model = (async () => {
-    const backend = await initBackend();
+  const key = `${kind}\0${root}`;
+  const known = memo.get(key);
+  if (known && known.stamp === stamp) return known.checkpoint;
+  const checkpoint = (async () => {
+    await initBackend();
     try {
-      return { checkpoint: await loadCheckpoint(root, "meternet"), backend: backend.name };
+      return await loadCheckpoint(root, kind);
     } catch (error) {
       if (error instanceof CheckpointNotFoundError) return null;
       throw error;
     }
   })();
-  memo.set(root, { stamp, model });
-  model.catch(() => memo.delete(root));
-  return model;
+  memo.set(key, { stamp, checkpoint });
+  checkpoint.catch(() => memo.delete(key));
+  return checkpoint;
+}
+
+/** The MeterNet checkpoint at `dir` (default `data/meter_net` against the cwd), or null when there is none. */
+export async function loadModel(dir: string = DEFAULT_CHECKPOINT_DIR): Promise<LoadedModel | null> {
+  const checkpoint = await loadCheckpointOnce(dir, "meternet");
+  return checkpoint ? { checkpoint, backend: (await initBackend()).name } : null;
 }
 
 /** Class probabilities (METER_CLASSES order) of one feature vector. */
