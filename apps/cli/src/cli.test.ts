@@ -1,25 +1,9 @@
-import { execFile, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { keyFor, defineComponent, openCache } from "@tactus/cache";
+import { defineComponent, keyFor, openCache } from "@tactus/cache";
 import { beforeAll, describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
-const MAIN = new URL("../dist/main.js", import.meta.url).pathname;
-
-async function tactus(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], {
-      env: { ...process.env, CI: "1", ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { spawnTactus, tactus } from "./test-utils/cli.js";
 
 describe("tactus", () => {
   it("prints help and the package version", async () => {
@@ -187,20 +171,12 @@ describe("analysis commands", { timeout: 180_000 }, () => {
     const other = join(root, "other");
     expect((await tactus(["corpus", "synth", "--out", other, "--per-class", "1", "--duration", "4", "--seed", "9", "--classes", "3,4,5"])).code).toBe(0);
     const killEnv = { TACTUS_CACHE_DIR: join(root, "kill-cache") };
-    const child = spawn(process.execPath, [MAIN, "warm", "--data-dir", other], {
-      env: { ...process.env, CI: "1", ...killEnv },
-      stdio: ["ignore", "pipe", "pipe"],
+    const warm = spawnTactus(["warm", "--data-dir", other], killEnv);
+    // The first file is committed once the progress shows it.
+    warm.onStderr((stderr) => {
+      if (/warm: 1\/3/.test(stderr) && warm.child.exitCode === null) warm.child.kill("SIGKILL");
     });
-    let stderr = "";
-    await new Promise<void>((resolve) => {
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        // The first file is committed once the progress shows it.
-        if (/warm: 1\/3/.test(stderr) && child.exitCode === null) child.kill("SIGKILL");
-      });
-      child.on("exit", () => resolve());
-    });
-    expect(child.signalCode).toBe("SIGKILL");
+    expect((await warm.exited).signal).toBe("SIGKILL");
     const again = await tactus(["warm", "--data-dir", other], killEnv);
     expect(again.code, again.stderr).toBe(0);
     const done = /warm: (\d+) computed, (\d+) already cached, 0 failed/.exec(again.stdout);

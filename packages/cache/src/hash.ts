@@ -1,4 +1,4 @@
-import { open as openFile } from "node:fs/promises";
+import { type FileHandle, open as openFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import xxhash from "xxhash-wasm";
 import { AudioHashError, describeError } from "./errors.js";
@@ -35,57 +35,137 @@ function toHex64(value: bigint): string {
 
 const AUDIO_MEMO_LIMIT = 8192;
 const READ_CHUNK_BYTES = 1 << 20;
-// Keyed by (resolved path, size, mtimeMs); the promise is stored so concurrent calls share one read.
+/**
+ * A file changed less than this long before it was hashed is not remembered persistently: a
+ * rewrite within the file system's timestamp granularity could leave every stat field equal
+ * (git's "racily clean" case).
+ */
+export const RACY_MARGIN_NS = 2_000_000_000n;
+// Keyed by (resolved path, stat signature); the promise is stored so concurrent calls share one read.
 const audioMemo = new Map<string, Promise<string>>();
+
+/**
+ * Where `audioHash` remembers hashes across processes (the cache's `file-hashes.lmdb`). An entry
+ * is used only when the file's stat signature is the one it was hashed with.
+ */
+export interface FileHashMemo {
+  /** The hash remembered for `absolute` with exactly this signature, else `undefined`. */
+  get(absolute: string, signature: string): string | undefined;
+  /** Remember a hash; may write later (a failed write only costs a re-hash). */
+  set(absolute: string, signature: string, hash: string): void;
+}
+
+export interface AudioHashOptions {
+  /** Persistent memo consulted before reading the file and filled after (see `FileHashMemo`). */
+  memo?: FileHashMemo | null;
+  /** Remember in `memo` only files unchanged for this long before hashing (default `RACY_MARGIN_NS`; tests). */
+  racyMarginNs?: bigint;
+}
+
+interface FileStat {
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+  dev: bigint;
+  isFile(): boolean;
+}
+
+/**
+ * What identifies an unchanged file, as git's index does: size, mtime and ctime in nanoseconds,
+ * inode and device. Any write, rename onto the path, `touch` or `chmod` changes it.
+ */
+export function statSignature(info: FileStat): string {
+  return `${info.size}:${info.mtimeNs}:${info.ctimeNs}:${info.ino}:${info.dev}`;
+}
 
 /**
  * Content hash of an audio file: xxh64 over its bytes (streamed, never loaded whole), 16 hex chars.
  * Two files with the same name and size but different content get different hashes.
- * Memoised per process by (path, size, mtimeMs), so a rewritten file is hashed again.
+ * Memoised per process, and in `options.memo` across processes, by (path, stat signature): a file
+ * whose size, mtime, ctime, inode or device changed is read again (the trust model of git and make).
  */
-export async function audioHash(path: string): Promise<string> {
+export async function audioHash(path: string, options: AudioHashOptions = {}): Promise<string> {
   const absolute = resolve(path);
-  let handle: Awaited<ReturnType<typeof openFile>>;
+  let before: FileStat;
   try {
-    handle = await openFile(absolute, "r");
+    before = await stat(absolute, { bigint: true });
   } catch (error) {
     throw new AudioHashError(absolute, `cannot open: ${describeError(error)}`, { cause: error });
   }
-  let memoKey: string;
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new AudioHashError(absolute, "not a regular file");
-    memoKey = `${absolute}\0${info.size}\0${info.mtimeMs}`;
-  } catch (error) {
-    await handle.close();
-    if (error instanceof AudioHashError) throw error;
-    throw new AudioHashError(absolute, `cannot stat: ${describeError(error)}`, { cause: error });
+  if (!before.isFile()) throw new AudioHashError(absolute, "not a regular file");
+  const signature = statSignature(before);
+  const memoKey = `${absolute}\0${signature}`;
+  const memoised = audioMemo.get(memoKey);
+  if (memoised) return memoised;
+  const remembered = options.memo?.get(absolute, signature);
+  if (remembered !== undefined) {
+    rememberInProcess(memoKey, Promise.resolve(remembered));
+    return remembered;
   }
 
-  const memoised = audioMemo.get(memoKey);
-  if (memoised) {
-    await handle.close();
-    return memoised;
-  }
-  const pending = hashOpenFile(handle, absolute);
-  audioMemo.set(memoKey, pending);
-  if (audioMemo.size > AUDIO_MEMO_LIMIT) {
-    audioMemo.delete(audioMemo.keys().next().value as string);
-  }
+  const pending = hashFile(absolute, before, signature, options.memo ?? null, options.racyMarginNs ?? RACY_MARGIN_NS).then(({ hash, unchanged }) => {
+    // Replaced between the stat and the read: the hash belongs to the new file, not to `signature`.
+    if (!unchanged) audioMemo.delete(memoKey);
+    return hash;
+  });
+  rememberInProcess(memoKey, pending);
   // A failed read must not be remembered.
   pending.catch(() => audioMemo.delete(memoKey));
   return pending;
 }
 
-async function hashOpenFile(
-  handle: Awaited<ReturnType<typeof openFile>>,
+function rememberInProcess(memoKey: string, hash: Promise<string>): void {
+  audioMemo.set(memoKey, hash);
+  if (audioMemo.size > AUDIO_MEMO_LIMIT) audioMemo.delete(audioMemo.keys().next().value as string);
+}
+
+/**
+ * Hash the file; remember it in `memo` only when the file did not change while it was read (same
+ * signature before and after, through the same handle) and had settled before (`RACY_MARGIN_NS`).
+ */
+async function hashFile(
   absolute: string,
-): Promise<string> {
-  const hasher = xx.create64();
-  // The stream owns the handle and closes it when it ends or fails.
-  const stream = handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
+  before: FileStat,
+  signature: string,
+  memo: FileHashMemo | null,
+  racyMarginNs: bigint,
+): Promise<{ hash: string; unchanged: boolean }> {
+  const startedNs = BigInt(Date.now()) * 1_000_000n;
+  let handle: FileHandle;
   try {
-    for await (const chunk of stream) hasher.update(chunk as Buffer);
+    handle = await openFile(absolute, "r");
+  } catch (error) {
+    throw new AudioHashError(absolute, `cannot open: ${describeError(error)}`, { cause: error });
+  }
+  let after: FileStat;
+  let hash: string;
+  try {
+    hash = await hashOpenFile(handle, absolute);
+    after = await handle.stat({ bigint: true });
+  } catch (error) {
+    if (error instanceof AudioHashError) throw error;
+    throw new AudioHashError(absolute, `cannot stat: ${describeError(error)}`, { cause: error });
+  } finally {
+    await handle.close();
+  }
+  const unchanged = statSignature(after) === signature;
+  let lastChangeNs = before.mtimeNs; // bigints: no Math.max
+  if (before.ctimeNs > lastChangeNs) lastChangeNs = before.ctimeNs;
+  const settled = startedNs - lastChangeNs > racyMarginNs;
+  if (memo && settled && unchanged) memo.set(absolute, signature, hash);
+  return { hash, unchanged };
+}
+
+async function hashOpenFile(handle: FileHandle, absolute: string): Promise<string> {
+  const hasher = xx.create64();
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hasher.update(buffer.subarray(0, bytesRead));
+    }
   } catch (error) {
     throw new AudioHashError(absolute, `read failed: ${describeError(error)}`, { cause: error });
   }

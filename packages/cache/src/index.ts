@@ -16,7 +16,17 @@ export {
   CacheValueError,
   ComponentSourceError,
 } from "./errors.js";
-export { audioHash, clearAudioHashMemo, createHasher, type Hasher, hashBytes } from "./hash.js";
+export {
+  type AudioHashOptions,
+  audioHash,
+  clearAudioHashMemo,
+  createHasher,
+  type FileHashMemo,
+  type Hasher,
+  hashBytes,
+  RACY_MARGIN_NS,
+  statSignature,
+} from "./hash.js";
 export {
   beatsKey,
   featuresKey,
@@ -33,6 +43,7 @@ export {
   type CacheStats,
   type ComponentStats,
   type FamilyStats,
+  MEMO_NAME,
   type OpenCacheOptions,
   openCache,
   type PutEntry,

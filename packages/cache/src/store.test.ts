@@ -1,11 +1,14 @@
-import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { open } from "lmdb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Component, clearFingerprintMemo, defineComponent, fingerprint } from "./components.js";
 import { CacheError, CacheUnavailableError, CacheValueError } from "./errors.js";
+import { clearAudioHashMemo, hashBytes, RACY_MARGIN_NS, statSignature } from "./hash.js";
 import { beatsKey, featuresKey, keyFor, onsetsKey, signalsKey } from "./keys.js";
-import { type AnalysisCache, type OpenCacheOptions, openCache, STORE_NAME } from "./store.js";
+import { type AnalysisCache, MEMO_NAME, type OpenCacheOptions, openCache, STORE_NAME } from "./store.js";
 import { useTempDirs } from "./test-utils/tmp.js";
 
 const tempDir = useTempDirs();
@@ -124,6 +127,41 @@ describe("openCache", () => {
     } finally {
       chmodSync(dir, 0o755);
     }
+  });
+});
+
+describe("failed writes", () => {
+  // A full disk as root (permission bits do not stop root): the writer runs under a file-size
+  // limit (RLIMIT_FSIZE, `ulimit -f`) at the store's current size, so data.mdb cannot grow.
+  it("a commit that cannot grow data.mdb rejects with a CacheError naming the cause; the process goes on", async () => {
+    const dir = tempDir();
+    await openCache({ dir }).close();
+    const limitKiB = Math.ceil(statSync(join(dir, STORE_NAME, "data.mdb")).size / 1024) + 4;
+    // The package as compiled by src/test-utils/global-setup.ts.
+    const dist = fileURLToPath(new URL("../node_modules/.test-dist/index.js", import.meta.url));
+    const script = `
+      const { openCache, featuresKey } = await import(${JSON.stringify(dist)});
+      process.on("unhandledRejection", (reason) => { console.log("unhandled: " + reason); process.exitCode = 3; });
+      const cache = openCache({ dir: ${JSON.stringify(dir)} });
+      for (let i = 0; i < 3; i++) {
+        const key = featuresKey("audio", "f".repeat(16), String(i).repeat(16));
+        try { await cache.putFloat32(key, new Float32Array(40000)); console.log("stored " + i); }
+        catch (error) { console.log(error.name + ": " + error.message + " | has " + cache.has(key)); }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await cache.close();
+      console.log("done");`;
+    const child = spawnSync("bash", ["-c", `ulimit -f ${limitKiB} && exec "$0" --input-type=module -e "$1"`, process.execPath, script], {
+      encoding: "utf8",
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const lines = child.stdout.trim().split("\n");
+    expect(lines).toHaveLength(4);
+    for (const line of lines.slice(0, 3)) {
+      expect(line).toMatch(/^CacheError: .*analysis\.lmdb: write of 1 entries failed: .*\| has false$/);
+    }
+    expect(lines[3]).toBe("done");
+    expect(child.stderr).toBe("");
   });
 });
 
@@ -388,5 +426,65 @@ describe("removeStale", () => {
       [before.get("onsets:onsets"), before.get("beats:dbn_4"), before.get("features:audio")].sort(),
     );
     expect(reopened.loadAllForAudio(ah).missing.sort()).toEqual(["beats:dp", "features:ssm", "signals:spacing"]);
+  });
+});
+
+describe("memo.lmdb", () => {
+  it("remembers audio hashes across opens and re-hashes a changed file", async () => {
+    const dir = tempDir();
+    const audio = join(dir, "song.wav");
+    writeFileSync(audio, Buffer.alloc(5000, 1));
+    utimesSync(audio, 1_000_000, 1_000_000);
+    // ctime is now: wait out the racy margin so the hash is remembered.
+    await new Promise((resolve) => setTimeout(resolve, Number(RACY_MARGIN_NS / 1_000_000n) + 100));
+    const first = openCache({ dir });
+    expect(await first.audioHash(audio)).toBe(hashBytes(Buffer.alloc(5000, 1)));
+    await first.close();
+    expect(existsSync(join(dir, MEMO_NAME, "data.mdb"))).toBe(true);
+
+    // The remembered entry is what a new process finds (planted to prove the file is not read).
+    const raw = open<Buffer, Buffer>({ path: join(dir, MEMO_NAME), noSubdir: false, encoding: "binary", keyEncoding: "binary" });
+    const key = Buffer.from(`hash:${audio}`, "utf8");
+    const [, signature] = raw.get(key)!.toString("utf8").split(" ");
+    expect(signature).toBe(statSignature(statSync(audio, { bigint: true })));
+    raw.putSync(key, Buffer.from(`0123456789abcdef ${signature}`, "utf8"));
+    await raw.close();
+    clearAudioHashMemo();
+    const second = openTracked({ dir });
+    expect(await second.audioHash(audio)).toBe("0123456789abcdef");
+
+    clearAudioHashMemo();
+    writeFileSync(audio, Buffer.alloc(5001, 1));
+    expect(await second.audioHash(audio)).toBe(hashBytes(Buffer.alloc(5001, 1)));
+  }, 10_000);
+
+  it("returns a derived value only for its stamp, keeps it out of the analysis store, and can be turned off", async () => {
+    const dir = tempDir();
+    const cache = openCache({ dir });
+    const ah = "a".repeat(16);
+    cache.putDerived("vec", ah, "stamp1", new Uint8Array([1, 2, 3]));
+    expect([...cache.getDerived("vec", ah, "stamp1")!]).toEqual([1, 2, 3]); // before the batch is written
+    await cache.close();
+    const again = openTracked({ dir });
+    expect([...again.getDerived("vec", ah, "stamp1")!]).toEqual([1, 2, 3]);
+    expect(again.getDerived("vec", ah, "stamp2")).toBeUndefined();
+    expect(again.getDerived("other", ah, "stamp1")).toBeUndefined();
+    expect(again.stats().entries).toBe(0);
+
+    const off = openTracked({ dir: tempDir(), memo: false });
+    off.putDerived("vec", ah, "stamp1", new Uint8Array([1]));
+    expect(off.getDerived("vec", ah, "stamp1")).toBeUndefined();
+  });
+
+  it("opens the cache without a memo when memo.lmdb is unusable", async () => {
+    const dir = tempDir();
+    const audio = join(dir, "song.wav");
+    writeFileSync(audio, Buffer.alloc(3000, 2));
+    writeFileSync(join(dir, MEMO_NAME), "not a directory");
+    const cache = openTracked({ dir });
+    expect(await cache.audioHash(audio)).toBe(hashBytes(Buffer.alloc(3000, 2)));
+    cache.putDerived("vec", "b".repeat(16), "s", new Uint8Array([1]));
+    expect(cache.getDerived("vec", "b".repeat(16), "s")).toBeUndefined();
+    expect(cache.stats().entries).toBe(0);
   });
 });

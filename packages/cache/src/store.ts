@@ -17,9 +17,15 @@ import {
   fingerprint,
 } from "./components.js";
 import { CacheError, CacheUnavailableError, CacheValueError, describeError } from "./errors.js";
+import { audioHash, type FileHashMemo } from "./hash.js";
 import { keyFor, type ParsedKey, parseKey } from "./keys.js";
 
 export const STORE_NAME = "analysis.lmdb";
+/**
+ * Per-file memos beside the store (its own LMDB environment, never read by `stats`/`removeStale`):
+ * audio hashes by absolute path and stat signature, and derived values by name and audio hash.
+ */
+export const MEMO_NAME = "memo.lmdb";
 
 export interface OpenCacheOptions {
   /** Directory holding `analysis.lmdb/`. Default: `$TACTUS_CACHE_DIR`, else `.cache` (against cwd). */
@@ -32,6 +38,12 @@ export interface OpenCacheOptions {
   removeUnknown?: boolean;
   /** Initial LMDB map size. Default: let lmdb-js grow the map as needed. */
   mapSizeBytes?: number;
+  /**
+   * Keep `<dir>/memo.lmdb`: audio hashes across processes, keyed by absolute path and stat signature
+   * (see `audioHash`), and `putDerived` values. Default true; `TACTUS_MEMO=0` turns the default off
+   * (then every process hashes every file it reads, and `getDerived` finds nothing).
+   */
+  memo?: boolean;
 }
 
 export interface AudioEntries {
@@ -148,7 +160,17 @@ export function openCache(options: OpenCacheOptions = {}): AnalysisCache {
     });
   }
 
-  const cache = new AnalysisCache(db, path, registry, options.removeUnknown ?? false);
+  const envMemo = process.env.TACTUS_MEMO;
+  let memo: FileMemo | null = null;
+  if (options.memo ?? !(envMemo === "0" || envMemo === "off" || envMemo === "false")) {
+    try {
+      memo = openMemo(join(dir, MEMO_NAME));
+    } catch {
+      // The memo only saves work: without it every file is hashed and every vector recomputed.
+      memo = null;
+    }
+  }
+  const cache = new AnalysisCache(db, path, registry, options.removeUnknown ?? false, memo);
   if (options.removeStale ?? true) {
     try {
       cache.removeStale();
@@ -160,6 +182,78 @@ export function openCache(options: OpenCacheOptions = {}): AnalysisCache {
     }
   }
   return cache;
+}
+
+/**
+ * The memo environment. Keys: `hash:<absolute path>` → `<hash> <stat signature>`;
+ * `derived:<name>:<audio hash>` → `<stamp>\n<bytes>`. New entries are written in batches with
+ * synchronous commits (as `putMany`), at the latest on close; a failed write only costs a later
+ * recomputation.
+ */
+class FileMemo implements FileHashMemo {
+  static readonly BATCH = 512;
+  readonly #db: RootDatabase<Buffer, Buffer>;
+  readonly #pending = new Map<string, Buffer>();
+  constructor(db: RootDatabase<Buffer, Buffer>) {
+    this.#db = db;
+  }
+  #read(key: string): Buffer | undefined {
+    return this.#pending.get(key) ?? this.#db.get(Buffer.from(key, "utf8"));
+  }
+  #write(key: string, value: Buffer): void {
+    this.#pending.set(key, value);
+    if (this.#pending.size >= FileMemo.BATCH) this.flush();
+  }
+  get(absolute: string, signature: string): string | undefined {
+    const value = this.#read(`hash:${absolute}`)?.toString("utf8");
+    if (value === undefined) return undefined;
+    const space = value.indexOf(" ");
+    return value.slice(space + 1) === signature ? value.slice(0, space) : undefined;
+  }
+  set(absolute: string, signature: string, hash: string): void {
+    this.#write(`hash:${absolute}`, Buffer.from(`${hash} ${signature}`, "utf8"));
+  }
+  getDerived(key: string, stamp: string): Uint8Array | undefined {
+    const value = this.#read(key);
+    const head = Buffer.from(`${stamp}\n`, "utf8");
+    return value !== undefined && value.length >= head.length && head.equals(value.subarray(0, head.length))
+      ? value.subarray(head.length)
+      : undefined;
+  }
+  putDerived(key: string, stamp: string, bytes: Uint8Array): void {
+    this.#write(key, Buffer.concat([Buffer.from(`${stamp}\n`, "utf8"), bytes]));
+  }
+  flush(): void {
+    if (this.#pending.size === 0) return;
+    const entries = [...this.#pending];
+    this.#pending.clear();
+    try {
+      this.#db.transactionSync(() => {
+        for (const [key, value] of entries) this.#db.putSync(Buffer.from(key, "utf8"), value);
+      });
+    } catch {
+      // Not remembered: recomputed next time.
+    }
+  }
+  close(): Promise<void> {
+    this.flush();
+    return this.#db.close();
+  }
+}
+
+function openMemo(path: string): FileMemo {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw new CacheUnavailableError(path, `cannot create memo directory: ${describeError(error)}`, { cause: error });
+  }
+  const badFile = checkDataFile(join(path, "data.mdb"));
+  if (badFile) throw new CacheUnavailableError(path, badFile);
+  try {
+    return new FileMemo(open<Buffer, Buffer>({ path, noSubdir: false, encoding: "binary", keyEncoding: "binary" }));
+  } catch (error) {
+    throw new CacheUnavailableError(path, `cannot open memo store: ${describeError(error)}`, { cause: error });
+  }
 }
 
 const LMDB_MAGIC = 0xbeefc0de;
@@ -205,12 +299,15 @@ function checkDataFile(dataFile: string): string | null {
   }
 }
 
+const derivedKey = (name: string, audioHash: string) => `derived:${name}:${audioHash}`;
+
 /** The LMDB analysis cache. Obtain one with `openCache`. */
 export class AnalysisCache {
   readonly path: string;
   readonly components: ComponentRegistry;
   readonly #db: RootDatabase<Buffer, Buffer>;
   readonly #removeUnknown: boolean;
+  readonly #memo: FileMemo | null;
   #closed = false;
 
   /** @internal Use `openCache`. */
@@ -219,16 +316,52 @@ export class AnalysisCache {
     path: string,
     components: ComponentRegistry,
     removeUnknown: boolean,
+    memo: FileMemo | null = null,
   ) {
     this.#db = db;
     this.path = path;
     this.components = components;
     this.#removeUnknown = removeUnknown;
+    this.#memo = memo;
+  }
+
+  /**
+   * `audioHash(path)` through this cache's memo (`memo.lmdb`, unless opened with `memo: false`):
+   * a file whose absolute path and stat signature are remembered is not read again.
+   */
+  audioHash(path: string): Promise<string> {
+    this.#assertOpen();
+    return audioHash(path, { memo: this.#memo });
+  }
+
+  /**
+   * A value derived from a file's entries (e.g. the engine's feature vector), remembered by `name`
+   * and audio hash, when it was stored with this very `stamp` — which must identify everything the
+   * value depends on (code and inputs' fingerprints). `undefined` otherwise, or without a memo.
+   */
+  getDerived(name: string, audioHash: string, stamp: string): Uint8Array | undefined {
+    this.#assertOpen();
+    return this.#memo?.getDerived(derivedKey(name, audioHash), stamp);
+  }
+
+  /** Remember a derived value (replacing the one of any other stamp); written in batches, at the latest by `close`. */
+  putDerived(name: string, audioHash: string, stamp: string, bytes: Uint8Array): void {
+    this.#assertOpen();
+    this.#memo?.putDerived(derivedKey(name, audioHash), stamp, bytes);
   }
 
   /** Key of `component`'s entry for `audioHash`, with its current fingerprint. */
   keyFor(component: Component, audioHash: string): string {
     return keyFor(component, audioHash);
+  }
+
+  /**
+   * Read the latest committed state from now on. Reads otherwise see a snapshot that lmdb-js renews
+   * only now and then; call this before checking what another process has just written.
+   */
+  refresh(): void {
+    this.#assertOpen();
+    this.#db.resetReadTxn();
   }
 
   has(key: string): boolean {
@@ -268,8 +401,12 @@ export class AnalysisCache {
     if (encoded.length === 0) return;
     const db = this.#db;
     try {
-      await db.transaction(() => {
-        for (const [key, bytes] of encoded) void db.put(key, bytes);
+      // Committed synchronously, as `removeStale` does: a failed commit (disk full, a file-size
+      // limit, EIO) throws its cause here. The asynchronous `transaction` rejects with a generic
+      // "Commit failed" and leaves other promises rejected with nobody to handle them, which
+      // crashes the process as unhandled rejections.
+      db.transactionSync(() => {
+        for (const [key, bytes] of encoded) db.putSync(key, bytes);
       });
     } catch (error) {
       throw new CacheError(this.path, `write of ${encoded.length} entries failed: ${describeError(error)}`, {
@@ -442,7 +579,7 @@ export class AnalysisCache {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#db.close();
+    await Promise.all([this.#db.close(), this.#memo?.close()]);
   }
 
   #registered(parsed: ParsedKey): Component | undefined {

@@ -71,6 +71,8 @@ export interface Score {
   key: string;
   parts: Part[];
   styles: PartStyles;
+  /** The chords behind `chordChanges` (key, per-bar segments), for parts added after composition. */
+  harmony: HarmonyPlan;
 }
 
 /** Ticks per beat for hi-hats and comping: eighths or sixteenths under a quarter, eighths or sixteenths-of-eighth. */
@@ -171,12 +173,12 @@ class Composer {
 }
 
 /** A few milliseconds of human timing error (clamped at 2.5 σ); annotations keep the ideal time. */
-function humanizeTime(rng: Rng, timeSec: number, jitterMs: number): number {
+export function humanizeTime(rng: Rng, timeSec: number, jitterMs: number): number {
   const e = Math.max(-2.5, Math.min(2.5, rng.normal()));
   return Math.max(0, timeSec + (e * jitterMs) / 1000);
 }
 
-function humanizeVelocity(rng: Rng, velocity: number): number {
+export function humanizeVelocity(rng: Rng, velocity: number): number {
   return Math.max(0.02, velocity * (1 + 0.08 * Math.max(-2.5, Math.min(2.5, rng.normal()))));
 }
 
@@ -271,6 +273,7 @@ export function composeScore(spec: ResolvedClipSpec, rng: Rng): Score {
     key: spec.instrumentation === "percussion" ? "none" : keyName(harmony.tonic, harmony.mode),
     parts,
     styles,
+    harmony,
   };
 }
 

@@ -151,7 +151,8 @@ function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
-function resolveOptions(options: CorpusOptions) {
+/** Validate corpus options and decide their defaults. */
+export function resolveCorpusOptions(options: CorpusOptions) {
   const seed = options.seed ?? 1;
   const classes = [...(options.classes ?? DEFAULT_CLASSES)];
   const durationSec = options.durationSec ?? 30;
@@ -177,8 +178,8 @@ function resolveOptions(options: CorpusOptions) {
  * Decide every clip of a corpus (ids, specs) without synthesising anything. Within each class the
  * meter variants and instrumentations are apportioned exactly by weight, then shuffled by the seed.
  */
-export function planCorpus(options: CorpusOptions): CorpusClip[] {
-  const { seed, classes, durationSec, sampleRate, variety, perClass } = resolveOptions(options);
+export function planCorpus(options: CorpusOptions, idPrefix = "syn"): CorpusClip[] {
+  const { seed, classes, durationSec, sampleRate, variety, perClass } = resolveCorpusOptions(options);
   const clips: CorpusClip[] = [];
   for (const meterClass of classes) {
     const variants = METER_VARIANTS[meterClass]!;
@@ -210,21 +211,21 @@ export function planCorpus(options: CorpusOptions): CorpusClip[] {
         noiseDb,
         noiseColor,
       });
-      const id = `syn-${variant.numerator}x${variant.denominator}-${String(index).padStart(4, "0")}`;
+      const id = `${idPrefix}-${variant.numerator}x${variant.denominator}-${String(index).padStart(4, "0")}`;
       clips.push({ id, meterClass, file: `audio/${id}.wav`, beatsFile: `${ANNOTATIONS_DIR}/${id}.beats`, spec });
     }
   }
   return clips;
 }
 
-async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, data);
   await rename(tmp, path);
 }
 
-async function fileSize(path: string): Promise<number | undefined> {
+export async function fileSize(path: string): Promise<number | undefined> {
   try {
     return (await stat(path)).size;
   } catch {
@@ -243,10 +244,9 @@ function labelsRow(clip: CorpusClip): string {
  * every clip's full spec). Files are written atomically; the same options give identical bytes.
  */
 export async function generateCorpus(options: CorpusOptions): Promise<CorpusResult> {
-  const resolved = resolveOptions(options);
+  const resolved = resolveCorpusOptions(options);
   const clips = planCorpus(options);
   const outDir = options.outDir;
-  const manifestPath = join(outDir, CORPUS_MANIFEST);
   const manifestOptions = {
     generatorVersion: GENERATOR_VERSION,
     seed: resolved.seed,
@@ -257,7 +257,36 @@ export async function generateCorpus(options: CorpusOptions): Promise<CorpusResu
     variety: resolved.variety,
   };
   const manifest = `${JSON.stringify({ format: "tactus-synthetic-corpus", options: manifestOptions, clips }, null, 2)}\n`;
-  if (options.resume) {
+  await prepareCorpusFolder(outDir, manifest, options.resume === true);
+
+  let written = 0;
+  let skipped = 0;
+  for (let i = 0; i < clips.length; i++) {
+    const clip = clips[i]!;
+    const wavPath = join(outDir, clip.file);
+    const beatsPath = join(outDir, clip.beatsFile);
+    if (options.resume && (await fileSize(wavPath)) === expectedWavBytes(clip.spec)) {
+      if ((await fileSize(beatsPath)) === undefined) await writeFileAtomic(beatsPath, formatBeats(composeClip(clip.spec).beats));
+      skipped++;
+    } else {
+      const synth = synthesizeClip(clip.spec);
+      await writeWav(wavPath, synth.samples, synth.sampleRate, { format: "pcm16" });
+      await writeFileAtomic(beatsPath, formatBeats(synth.beats));
+      written++;
+    }
+    options.onProgress?.(i + 1, clips.length);
+  }
+  await writeLabels(outDir, clips);
+  return { clips, written, skipped };
+}
+
+/**
+ * Make the corpus folders and write the manifest; with `resume`, refuse a folder whose existing
+ * manifest differs (other options or generator version).
+ */
+export async function prepareCorpusFolder(outDir: string, manifest: string, resume: boolean): Promise<void> {
+  const manifestPath = join(outDir, CORPUS_MANIFEST);
+  if (resume) {
     let previous: string | undefined;
     try {
       previous = await readFile(manifestPath, "utf8");
@@ -271,25 +300,14 @@ export async function generateCorpus(options: CorpusOptions): Promise<CorpusResu
   await mkdir(join(outDir, "audio"), { recursive: true });
   await mkdir(join(outDir, ANNOTATIONS_DIR), { recursive: true });
   await writeFileAtomic(manifestPath, manifest);
+}
 
-  let written = 0;
-  let skipped = 0;
-  for (let i = 0; i < clips.length; i++) {
-    const clip = clips[i]!;
-    const wavPath = join(outDir, clip.file);
-    const beatsPath = join(outDir, clip.beatsFile);
-    const expectedBytes = 44 + 2 * Math.round(clip.spec.durationSec! * clip.spec.sampleRate);
-    if (options.resume && (await fileSize(wavPath)) === expectedBytes) {
-      if ((await fileSize(beatsPath)) === undefined) await writeFileAtomic(beatsPath, formatBeats(composeClip(clip.spec).beats));
-      skipped++;
-    } else {
-      const synth = synthesizeClip(clip.spec);
-      await writeWav(wavPath, synth.samples, synth.sampleRate, { format: "pcm16" });
-      await writeFileAtomic(beatsPath, formatBeats(synth.beats));
-      written++;
-    }
-    options.onProgress?.(i + 1, clips.length);
-  }
+/** Bytes of a clip's 16-bit mono WAV: what a finished clip measures (resume checks it). */
+export function expectedWavBytes(spec: ResolvedClipSpec): number {
+  return 44 + 2 * Math.round(spec.durationSec! * spec.sampleRate);
+}
+
+/** Write `labels.tsv` (last, so a folder with labels is complete) for `clips`. */
+export async function writeLabels(outDir: string, clips: readonly CorpusClip[]): Promise<void> {
   await writeFileAtomic(join(outDir, LABELS_FILE), `${LABELS_HEADER.join("\t")}\n${clips.map(labelsRow).join("\n")}\n`);
-  return { clips, written, skipped };
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DatasetFormatError, DatasetPathError } from "./errors.js";
@@ -59,6 +59,18 @@ describe("loadFolderDataset", () => {
     }
   });
 
+  it("follows symlinks inside the root (the folder is trusted), never a label path outside it", async () => {
+    const outside = await tempDir();
+    await writeFile(join(outside, "c.wav"), "");
+    const dir = await fixture("file\tmeter\naudio/a.wav\t4\nlinked/c.wav\t3\n");
+    await symlink(outside, join(dir, "linked"));
+    const entries = await loadFolderDataset(dir);
+    expect(entries.map((e) => e.audioPath)).toEqual([join(dir, "audio/a.wav"), join(dir, "linked/c.wav")]);
+    // The same file named by a label path that leaves the root is refused.
+    await writeFile(join(dir, "labels.tsv"), `file\tmeter\n${join(outside, "c.wav")}\t3\n`);
+    await expect(loadFolderDataset(dir)).rejects.toThrow(/labels\.tsv:2: absolute path .* is not allowed/);
+  });
+
   it("reports malformed rows with file:line and the reason", async () => {
     const cases: [string, string][] = [
       ["file\tmeter\naudio/a.wav\tseven\n", ':2: meter "seven" is not a positive integer'],
@@ -67,6 +79,10 @@ describe("loadFolderDataset", () => {
       ["file\tmeter\naudio/a.wav\t3\naudio/missing.wav\t4\n", ":3: audio file not found: audio/missing.wav"],
       ["file\tmeter\naudio/a.wav\t3\naudio/a.wav\t4\n", ':3: duplicate clip id "a" (first on line 2)'],
       ["file\tmeter\tdenominator\naudio/a.wav\t3\t0\n", ':2: denominator "0" is not a positive integer'],
+      ["file\tmeter\naudio/a.wav\t99999999999999999999\n", ':2: meter "99999999999999999999" is not a positive integer'],
+      ["file\tmeter\naudio/a.wav\t-3\n", ':2: meter "-3" is not a positive integer'],
+      ["file\tmeter\naudio/a.wav\tNaN\n", ':2: meter "NaN" is not a positive integer'],
+      ["file\tmeter\naudio/a.wav\t4.5\n", ':2: meter "4.5" is not a positive integer'],
     ];
     for (const [labels, reason] of cases) {
       const dir = await fixture(labels);

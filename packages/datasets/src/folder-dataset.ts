@@ -34,7 +34,9 @@ export interface FolderDatasetEntry {
 
 /**
  * Resolve a path written in a dataset file against the dataset root, refusing anything that
- * could leave it: absolute paths, drive letters, `..` segments.
+ * could leave it: absolute paths, drive letters, `..` segments. The check is on the path as
+ * written: symlinks inside the root are followed (datasets are often symlink farms onto the
+ * original collections), so the folder's own links are trusted, a label file's paths are not.
  */
 export function resolveInsideRoot(root: string, relPath: string, source: string, line?: number): string {
   if (relPath === "") throw new DatasetPathError(source, "empty path", line);
@@ -70,8 +72,10 @@ export async function firstExisting(candidates: readonly string[]): Promise<stri
   return undefined;
 }
 
+/** A positive integer written in digits, small enough to be exact (no 1e21 meters). */
 function positiveInteger(text: string): number | undefined {
-  return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 /**

@@ -52,3 +52,23 @@ export { DATASET_NAMES, findExtraDatasets, loadDataset, loadFolder } from "./loa
 export type { FolderOptions, FoundDataset, LoadDatasetOptions } from "./load.js";
 export { parseTable, splitRow } from "./table.js";
 export type { Table, TableRow } from "./table.js";
+export { encodeMidiFile, encodeVarLen, SECONDS_TIMING, secondsToTicks, sortMidiEvents } from "./midi.js";
+export type { MidiEvent, MidiFile, MidiTrack } from "./midi.js";
+export { chooseGmArrangement, GM_CHANNELS, GM_DRUM_CHANNEL, GM_DRUM_KITS, GM_PROGRAM_NAMES, GM_PROGRAM_SETS, midiVelocity } from "./gm.js";
+export type { GmArrangement, GmChannelMix, PitchedRole } from "./gm.js";
+export { composeMelody } from "./midi-melody.js";
+export type { MelodyNote } from "./midi-melody.js";
+export {
+  composeMidiClip,
+  DEFAULT_SOUNDFONTS,
+  findFluidsynth,
+  FLUIDSYNTH_PACKAGES,
+  measureFluidsynthLatency,
+  renderGmClip,
+  renderMidiWithFluidsynth,
+  RenderToolError,
+  scoreToMidi,
+} from "./render-midi.js";
+export type { FluidsynthOptions, FluidsynthSetup, MidiClip, RenderedMidiClip } from "./render-midi.js";
+export { MIDI_DIR, planRenderCorpus, RENDER_GENERATOR_VERSION, RENDER_VARIETY, renderCorpus } from "./corpus-render.js";
+export type { RenderCorpusOptions, RenderCorpusResult, RenderedCorpusClip } from "./corpus-render.js";

@@ -142,6 +142,13 @@ describe("loadMeter2800", () => {
     expect(() => parseMeter2800Corrections("[]", "c.json")).toThrow(DatasetFormatError);
     expect(() => parseMeter2800Corrections('{"1": {"action": "drop"}}', "c.json")).toThrow('c.json: "1": unknown action "drop"');
     expect(() => parseMeter2800Corrections('{"1": {"action": "relabel"}}', "c.json")).toThrow('"1": relabel needs a positive integer "new_meter"');
+    for (const bad of ["-3", "0", "3.5", "1e300", '"x"', "[3]", "null"]) {
+      expect(() => parseMeter2800Corrections(`{"1": {"action": "relabel", "new_meter": ${bad}}}`, "c.json")).toThrow(
+        `c.json: "1": relabel needs a positive integer "new_meter", got ${JSON.stringify(JSON.parse(bad))}`,
+      );
+    }
+    expect(() => parseMeter2800Corrections('{"1": "blacklist"}', "c.json")).toThrow('c.json: "1": expected an object with "action"');
+    expect(() => parseMeter2800Corrections("[]", "c.json")).toThrow("c.json: expected a JSON object keyed by filename stem");
     expect(parseMeter2800Corrections('{"_x": 5, "1": {"action": "relabel", "new_meter": "7"}}', "c.json").relabel.get("1")).toBe(7);
   });
 

@@ -15,7 +15,7 @@ import { DATASET_CLASSES, isDatasetClass } from "./classes.js";
 import { type DatasetEntry, emptyReport, type LoadReport } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
 import { exists, firstExisting, resolveInsideRoot } from "./folder-dataset.js";
-import { type Split, type SplitSelector, expandSplit } from "./split.js";
+import { expandSplit, type Split, type SplitSelector } from "./split.js";
 import { readTable, requireColumns } from "./table.js";
 
 export const METER2800_CORRECTIONS_FILE = "meter2800_corrections.json";
@@ -70,7 +70,7 @@ export function parseMeter2800Corrections(text: string, path: string): Meter2800
       out.blacklist.add(stem);
     } else if (v.action === "relabel") {
       const m = typeof v.new_meter === "string" && /^\d+$/.test(v.new_meter) ? Number(v.new_meter) : v.new_meter;
-      if (typeof m !== "number" || !Number.isInteger(m) || m <= 0) {
+      if (typeof m !== "number" || !Number.isSafeInteger(m) || m <= 0) {
         throw new DatasetFormatError(path, `"${stem}": relabel needs a positive integer "new_meter", got ${JSON.stringify(v.new_meter)}`);
       }
       out.relabel.set(stem, m);

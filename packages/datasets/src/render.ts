@@ -1,5 +1,5 @@
 /** Turn a score into samples: mix pre-rendered hits and cached notes, add room, noise, normalise. */
-import type { Score } from "./compose.js";
+import type { ResolvedClipSpec, Score } from "./compose.js";
 import { buildHitBank, type HitVoice, PITCHED_VOICES, type PitchedVoice, renderNote, type Timbre, type Voice } from "./instruments.js";
 import { hashSeed, type Rng } from "./prng.js";
 import { mixInto, peakAbs, pinkNoise, rms, roomReverb, whiteNoise } from "./synth-dsp.js";
@@ -68,6 +68,16 @@ export function renderScore(score: Score, timbre: Timbre, rng: Rng): Float32Arra
   const wet = roomReverb(out, sr, rng.uniform(0, 1));
   for (let i = 0; i < out.length; i++) out[i] = out[i]! + wetGain * wet[i]!;
 
+  finishClip(out, spec, firstSample, rng);
+  return out;
+}
+
+/**
+ * The last steps every renderer shares: fade the last 50 ms, add the spec's noise (its level
+ * relative to the music from `firstSample` on) and normalise to {@link PEAK_DBFS}. In place.
+ */
+export function finishClip(out: Float32Array, spec: ResolvedClipSpec, firstSample: number, rng: Rng): void {
+  const sr = spec.sampleRate;
   // Fade the last 50 ms so a cut excerpt does not end in a click.
   const fade = Math.min(out.length, Math.round(0.05 * sr));
   for (let i = 0; i < fade; i++) {
@@ -88,5 +98,4 @@ export function renderScore(score: Score, timbre: Timbre, rng: Rng): Float32Arra
     const g = 10 ** (PEAK_DBFS / 20) / peak;
     for (let i = 0; i < out.length; i++) out[i] = out[i]! * g;
   }
-  return out;
 }

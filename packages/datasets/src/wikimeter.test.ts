@@ -45,6 +45,13 @@ describe("parseMeterList", () => {
     expect(parseMeterList("")).toEqual(new Map());
     expect(parseMeterList("3:x")).toBeUndefined();
     expect(parseMeterList("3:-1")).toBeUndefined();
+    // Weights are sigmoid targets in [0, 1]; meters must be exact integers.
+    expect(parseMeterList("3:1")).toEqual(new Map([[3, 1]]));
+    expect(parseMeterList("3:0")).toEqual(new Map([[3, 0]]));
+    expect(parseMeterList("3:1.5")).toBeUndefined();
+    expect(parseMeterList("3:1e30")).toBeUndefined();
+    expect(parseMeterList("3:1e999")).toBeUndefined();
+    expect(parseMeterList("99999999999999999999:0.5")).toBeUndefined();
     expect(parseMeterList("three")).toBeUndefined();
   });
 });

@@ -30,7 +30,8 @@ export interface WikimeterOptions {
 
 /**
  * Parse a `meter` cell: `3:0.7,4:0.8` → {3: 0.7, 4: 0.8}; a bare `m` has weight 1. Returns
- * undefined when an item is malformed (not `int` or `int:number`, negative weight). An empty cell
+ * undefined when an item is malformed (not `int` or `int:number`, a weight outside [0, 1]: they
+ * are training targets of a sigmoid, or a meter too large to be exact). An empty cell
  * gives an empty map. Meters outside the classes are kept here; see {@link toTargets}.
  */
 export function parseMeterList(text: string): Map<number, number> | undefined {
@@ -41,8 +42,9 @@ export function parseMeterList(text: string): Map<number, number> | undefined {
     const m = /^(\d+)(?:\s*:\s*([+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?))?$/.exec(item);
     if (!m) return undefined;
     const weight = m[2] === undefined ? 1 : Number(m[2]);
-    if (!Number.isFinite(weight)) return undefined;
-    out.set(Number(m[1]), weight);
+    const meter = Number(m[1]);
+    if (!(weight >= 0 && weight <= 1) || !Number.isSafeInteger(meter)) return undefined;
+    out.set(meter, weight);
   }
   return out;
 }

@@ -4,8 +4,8 @@
  * (the MeterNet input of a file, for extraction and training — the same path inference uses).
  */
 import { preprocess, resample } from "@tactus/audio";
-import { type AnalysisCache, audioHash, CacheUnavailableError } from "@tactus/cache";
-import { fallbackHypotheses, type MeterHypothesesResult, meterHypotheses } from "@tactus/meternet";
+import { type AnalysisCache, CacheUnavailableError } from "@tactus/cache";
+import { fallbackHypotheses, type LoadedCheckpoint, type MeterHypothesesResult, meterHypotheses } from "@tactus/meternet";
 import { computeSignal, SIGNALS } from "@tactus/signals";
 import { type OpenEngineCacheOptions, onsetMlpDirOf, openEngineCache } from "./components.js";
 import { type LoadedAudio, loadPreprocessed, SAMPLE_RATE } from "./load.js";
@@ -25,7 +25,7 @@ import type {
   WarmOptions,
   WarmResult,
 } from "./types.js";
-import { computeFeatureVector, signalsBySlot } from "./vector.js";
+import { computeFeatureVector, decodeVectorResult, encodeVectorResult, signalsBySlot, VECTOR_MEMO, vectorStamp } from "./vector.js";
 
 const warned = new Set<string>();
 
@@ -69,7 +69,7 @@ async function hashOf(path: string, cache: AnalysisCache | null | undefined, tim
   if (!cache) return null;
   const t0 = performance.now();
   try {
-    return await audioHash(path);
+    return await cache.audioHash(path);
   } catch {
     return null; // unreadable file: decoding below reports it with the audio package's typed error
   } finally {
@@ -96,15 +96,16 @@ async function recordsForFile(
   cache: AnalysisCache | null,
   timer: Timer,
   onsetMlpDir: string | undefined,
+  known?: { audioHash: string | null; onsetMlp: LoadedCheckpoint | null },
 ): Promise<RecordsOutcome & { audioHash: string | null }> {
-  const ah = await hashOf(path, cache, timer);
+  const ah = known ? known.audioHash : await hashOf(path, cache, timer);
   const outcome = await fileRecords({
     cache: ah ? cache : null,
     audioHash: ah,
     load: () => loadPreprocessed(path),
     onStage: timer.record,
     warn: warnRecords,
-    onsetMlp: await onsetMlpFor(onsetMlpDir, cache, timer),
+    onsetMlp: known ? known.onsetMlp : await onsetMlpFor(onsetMlpDir, cache, timer),
   });
   return { ...outcome, audioHash: ah };
 }
@@ -256,7 +257,11 @@ export function envelopeForPlot(onsets: OnsetsRecord, maxPoints: number = ENVELO
 export async function warmFile(path: string, options: WarmOptions): Promise<WarmResult> {
   if (!options.cache) throw new TypeError("warmFile needs a cache (openEngineCache())");
   const timer = new Timer(options.onStage);
-  const outcome = await recordsForFile(path, options.cache, timer, options.onsetMlpDir);
+  const cache = options.cache;
+  const known = { audioHash: await hashOf(path, cache, timer), onsetMlp: await onsetMlpFor(options.onsetMlpDir, cache, timer) };
+  const outcome = await recordsForFile(path, cache, timer, options.onsetMlpDir, known);
+  // The vector costs little once the records are there: remember it for `featuresForFile`.
+  if (known.audioHash) vectorResult(cache, known.audioHash, known.onsetMlp, outcome);
   timer.finish();
   return { computed: outcome.computed, cached: outcome.computed.length === 0 };
 }
@@ -275,10 +280,31 @@ export interface FeaturesForFileOptions {
  */
 export async function featuresForFile(path: string, options: FeaturesForFileOptions = {}): Promise<FeatureVectorResult> {
   const timer = new Timer(undefined);
-  const outcome = await recordsForFile(path, options.cache ?? null, timer, options.onsetMlpDir);
-  const result = computeFeatureVector(outcome.records, outcome.derived);
-  const onsetMlp = outcome.records.signals[ONSET_MLP_SIGNAL];
-  return result.ok && onsetMlp !== undefined ? { ...result, onsetMlp } : result;
+  const cache = options.cache ?? null;
+  const ah = await hashOf(path, cache, timer);
+  const onsetMlp = await onsetMlpFor(options.onsetMlpDir, cache, timer);
+  // The result itself is remembered per file, stamped with the code and every input's fingerprint.
+  if (cache && ah) {
+    const bytes = cache.getDerived(VECTOR_MEMO, ah, vectorStamp(cache.components, onsetMlp?.hash ?? null));
+    const remembered = bytes && decodeVectorResult(bytes);
+    if (remembered) return remembered;
+  }
+  const outcome = await recordsForFile(path, cache, timer, options.onsetMlpDir, { audioHash: ah, onsetMlp });
+  return vectorResult(cache, ah, onsetMlp, outcome);
+}
+
+/** The file's `featuresForFile` result from its records, remembered in the cache's memo when there is a hash. */
+function vectorResult(
+  cache: AnalysisCache | null,
+  ah: string | null,
+  onsetMlp: LoadedCheckpoint | null,
+  outcome: RecordsOutcome,
+): FeatureVectorResult {
+  const vector = computeFeatureVector(outcome.records, outcome.derived);
+  const mlpScores = outcome.records.signals[ONSET_MLP_SIGNAL];
+  const result: FeatureVectorResult = vector.ok && mlpScores !== undefined ? { ...vector, onsetMlp: mlpScores } : vector;
+  if (cache && ah) cache.putDerived(VECTOR_MEMO, ah, vectorStamp(cache.components, onsetMlp?.hash ?? null), encodeVectorResult(result));
+  return result;
 }
 
 export type { LoadedModel };

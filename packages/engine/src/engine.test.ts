@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeWav } from "@tactus/audio";
-import { type AnalysisCache, clearFingerprintMemo, fingerprint } from "@tactus/cache";
+import { type AnalysisCache, CacheError, clearFingerprintMemo, fingerprint } from "@tactus/cache";
 import { generateCorpus, synthesizeClip } from "@tactus/datasets";
 import { checkpointHash, createModel, initBackend, loadCheckpoint, predict, saveCheckpoint } from "@tactus/meternet";
 import { onsetMlpScores } from "@tactus/signals";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { envelopeForPlot } from "./analyze.js";
 import {
   type AnalysisResult,
@@ -15,8 +15,8 @@ import {
   buildEngineComponents,
   computeFeatureVector,
   curveAtOctave,
-  derive,
   decodeCount,
+  derive,
   engineComponents,
   featuresForFile,
   type OnsetsRecord,
@@ -195,6 +195,30 @@ describe("model", () => {
     expect(total).toBeCloseTo(1, 2);
     expect(JSON.stringify(toJson(result))).not.toMatch(/NaN|Infinity/);
   });
+
+  it("finishes an interrupted promotion before loading the model folder", async () => {
+    await initBackend();
+    // Killed between "model → .prev" and ".next → model": only the backup and the complete new copy.
+    const model = join(root, "promoted", "meter_net");
+    const info = { provenance: { command: "engine test", dataset: "none (untrained)", codeRevision: "test" } };
+    await saveCheckpoint(`${model}.prev`, createModel("meternet", { hidden: 64 }, 1), info);
+    await saveCheckpoint(`${model}.next`, createModel("meternet", { hidden: 64 }, 2), info);
+    const newHash = await checkpointHash(`${model}.next`);
+    const warnings: string[] = [];
+    const spy = vi.spyOn(process, "emitWarning").mockImplementation((warning) => {
+      warnings.push(String(warning));
+    });
+    let result: AnalysisResult;
+    try {
+      result = await analyzeFile(files[1]!, { cache, checkpointDir: model });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(result.model).toEqual({ kind: "meternet", dir: model, hash: newHash });
+    expect(result.fallback).toBe(false);
+    expect(readdirSync(join(root, "promoted")).sort()).toEqual(["meter_net", "meter_net.prev"]);
+    expect(warnings).toEqual([`${model}: finished the interrupted promotion: meter_net.next → meter_net`]);
+  });
 });
 
 describe("onset-MLP signal", () => {
@@ -303,6 +327,42 @@ describe("degenerate input", () => {
     const blocker = join(root, "not-a-dir");
     writeFileSync(blocker, "x");
     expect(tryOpenEngineCache({ dir: join(blocker, "sub") })).toBeNull();
+  });
+
+  it("a cache that opens but cannot be written: every file is analysed, one warning per process", async () => {
+    const clips = await Promise.all(
+      [3, 4, 5].map(async (numerator, i) => {
+        const file = join(root, `unwritable-${numerator}.wav`);
+        await writeWav(file, synthesizeClip({ numerator, denominator: 4, bpm: 110 + 10 * i, durationSec: 3, seed: 20 + i }).samples, 22050);
+        return file;
+      }),
+    );
+    const full = openEngineCache({ dir: join(root, "full-cache") });
+    // A full disk, injected: every commit fails as LMDB's would (see the CLI's faults test for a real one).
+    let attempts = 0;
+    full.putMany = async () => {
+      attempts++;
+      throw new CacheError(full.path, "write of 18 entries failed: No space left on device (ENOSPC)");
+    };
+    const warnings: string[] = [];
+    const spy = vi.spyOn(process, "emitWarning").mockImplementation((warning, options) => {
+      const code = typeof options === "object" && options !== null && "code" in options ? options.code : undefined;
+      if (code === "TACTUS_CACHE_WRITE") warnings.push(String(warning));
+    });
+    try {
+      for (const file of clips) {
+        const result = await analyzeFile(file, { cache: full, checkpointDir: noModel });
+        expect(result.durationSec).toBeCloseTo(3, 1);
+        expect(result.tempo.bpm).toBeGreaterThan(0);
+        expect(result.beats.length).toBeGreaterThan(0);
+      }
+    } finally {
+      spy.mockRestore();
+      await full.close();
+    }
+    expect(attempts).toBe(clips.length);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/cache write failed, results not cached: .*full-cache.*No space left on device/);
   });
 });
 

@@ -1,17 +1,20 @@
 /**
  * MeterNet for the engine: the checkpoint is loaded once per directory and content (and the
  * TensorFlow.js backend initialised only when there is one); a missing checkpoint means model
- * "none" and the §8.1 fallback, never an error.
+ * "none" and the §8.1 fallback, never an error. Before a model folder is first looked at, an
+ * interrupted promotion of it (`<dir>.next`, `.next.partial`, `.prev.old`, a stale lock) is finished
+ * or rolled back (`recoverModelDir` of `@tactus/meternet`), once per process and folder.
  */
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   CheckpointNotFoundError,
   initBackend,
-  loadCheckpoint,
   type LoadedCheckpoint,
+  loadCheckpoint,
   META_FILE,
   predict,
+  recoverModelDir,
 } from "@tactus/meternet";
 
 export const DEFAULT_CHECKPOINT_DIR = "data/meter_net";
@@ -23,8 +26,34 @@ export interface LoadedModel {
 
 const memo = new Map<string, { stamp: string; checkpoint: Promise<LoadedCheckpoint | null> }>();
 
-/** `mtime:size:inode` of a checkpoint's meta.json (saveCheckpoint renames a new directory into place), or null. */
+const recovered = new Set<string>();
+
+/**
+ * Finishes or rolls back an interrupted promotion of the model folder `dir`, once per process and
+ * folder (again after "busy": another live process was promoting). What it did is a warning; a
+ * recovery that fails (read-only data folder …) is a warning too, and the folder is used as it is.
+ */
+export function recoverModelDirOnce(dir: string): void {
+  const root = resolve(dir);
+  if (recovered.has(root)) return;
+  try {
+    const report = recoverModelDir(root);
+    if (report.action === "busy") return;
+    for (const note of report.notes) process.emitWarning(`${root}: ${note}`, { code: "TACTUS_MODEL_RECOVERY" });
+  } catch (error) {
+    process.emitWarning(`${root}: recovery of an interrupted promotion failed: ${(error as Error).message}`, {
+      code: "TACTUS_MODEL_RECOVERY",
+    });
+  }
+  recovered.add(root);
+}
+
+/**
+ * `mtime:size:inode` of a checkpoint's meta.json (saveCheckpoint renames a new directory into
+ * place), or null. Every look at a model folder starts here, so this runs {@link recoverModelDirOnce} first.
+ */
 export function checkpointStamp(dir: string): string | null {
+  recoverModelDirOnce(dir);
   try {
     const stat = statSync(join(resolve(dir), META_FILE));
     return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;

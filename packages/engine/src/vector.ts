@@ -5,11 +5,14 @@
  * training all call {@link computeFeatureVector}.
  */
 import type { Beat } from "@tactus/beat-trackers";
+import { type Component, defineComponent, fingerprint } from "@tactus/cache";
 import {
   AUDIO_BLOCK,
   assembleFeatureVector,
   beatBlock,
   clipSampleCount,
+  FEATURE_LENGTH,
+  LAYOUT_ID,
   MIN_CLIP_DURATION_SEC,
   SIGNAL_SLOTS,
   SSM_BLOCK,
@@ -19,6 +22,7 @@ import {
 import type { MeterScores } from "@tactus/signals";
 import { type Derived, derive } from "./derive.js";
 import type { FileRecords, OnsetsRecord } from "./records.js";
+import { engineModule, moduleClosure } from "./sources.js";
 import type { FeatureVectorResult } from "./types.js";
 
 /** The centred 30 s window `prepareClip` takes of a signal of `nSamples` (same formula). */
@@ -106,4 +110,66 @@ export function computeFeatureVector(records: FileRecords, derived: Derived = de
     libBpm: records.onsets.tempo_librosa,
     tgBpm: records.onsets.tempo_tempogram,
   });
+}
+
+/** `AnalysisCache.getDerived` name of a file's remembered `featuresForFile` result. */
+export const VECTOR_MEMO = "meter_net_vector";
+
+let vectorCode: string[] | undefined;
+const stamps = new WeakMap<object, Map<string, string>>();
+
+/**
+ * What a remembered vector must have been computed with: this module's code closure (derive,
+ * records, the features package, …), the layout, the fingerprint of every component the records
+ * come from (`components`: the cache's registered set, each covering its own sources and
+ * dependencies) and the onset-MLP checkpoint that produced the `onsetMlp` scores. Memoised per
+ * component set.
+ */
+export function vectorStamp(components: Iterable<Component> & object, onsetMlpHash: string | null): string {
+  let byCheckpoint = stamps.get(components);
+  if (!byCheckpoint) stamps.set(components, (byCheckpoint = new Map()));
+  const key = onsetMlpHash ?? "none";
+  let stamp = byCheckpoint.get(key);
+  if (stamp === undefined) {
+    vectorCode ??= moduleClosure([engineModule("./vector.js")]);
+    const component = defineComponent({
+      family: "features",
+      name: VECTOR_MEMO,
+      sources: vectorCode,
+      dependsOn: [...components],
+      extra: `${LAYOUT_ID}:${FEATURE_LENGTH}:onset_mlp=${key}`,
+    });
+    stamp = fingerprint(component);
+    byCheckpoint.set(key, stamp);
+  }
+  return stamp;
+}
+
+/** `featuresForFile`'s result as memo bytes: u32 JSON length, JSON (without the vector), padding, float32 vector. */
+export function encodeVectorResult(result: FeatureVectorResult): Uint8Array {
+  const { vector, ...rest } = result.ok ? result : { ...result, vector: new Float32Array(0) };
+  const json = Buffer.from(JSON.stringify(rest), "utf8");
+  const offset = 4 + Math.ceil(json.length / 4) * 4;
+  const out = new Uint8Array(offset + vector.byteLength);
+  new DataView(out.buffer).setUint32(0, json.length, true);
+  out.set(json, 4);
+  out.set(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength), offset);
+  return out;
+}
+
+/** The result {@link encodeVectorResult} stored (a fresh vector), or undefined when the bytes are not one. */
+export function decodeVectorResult(bytes: Uint8Array): FeatureVectorResult | undefined {
+  if (bytes.length < 4) return undefined;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  const offset = 4 + Math.ceil(length / 4) * 4;
+  if (offset > bytes.length || (bytes.length - offset) % 4 !== 0) return undefined;
+  let rest: Omit<Extract<FeatureVectorResult, { ok: true }>, "vector"> | Extract<FeatureVectorResult, { ok: false }>;
+  try {
+    rest = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 4, length).toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  if (!rest.ok) return rest;
+  const vector = new Float32Array(new Uint8Array(bytes.subarray(offset)).buffer); // a copy, aligned
+  return vector.length === FEATURE_LENGTH ? { ...rest, vector } : undefined;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { FEATURE_LENGTH, LAYOUT_ID } from "@tactus/features";
@@ -178,5 +178,55 @@ describe("checkpoint validation", () => {
       expect(error.message).toContain(path.join(d, MODEL_FILE));
       expect(error.message).toMatch(message);
     }
+  });
+
+  it("meta.json with wrong types, missing fields or absurd values is corrupt, naming the file and the field", async () => {
+    const cases: [string, (m: Record<string, unknown>) => void, RegExp][] = [
+      ["no-model", (m) => delete m.model, /model must be one of meternet, arbiter, onset-mlp, got nothing/],
+      ["classes-string", (m) => (m.classes = "3,4,5,7,9,11"), /classes must be an array of numbers/],
+      ["negative-length", (m) => (m.inputLength = -1630), /inputLength must be a positive integer, got -1630/],
+      ["fractional-length", (m) => (m.inputLength = 1630.5), /inputLength must be a positive integer/],
+      ["std-path", (m) => ((m.standardisation as { file: string }).file = "../weights.bin"), /file must be a file name, got "\.\.\/weights\.bin"/],
+      ["std-huge", (m) => ((m.standardisation as { length: number }).length = 1e9), /standardisation\.length 1000000000 differs from inputLength/],
+      ["hyper-object", (m) => (m.hyperParameters = { hidden: { $exec: "rm -rf /" } }), /hyperParameters must be an object of numbers, strings and booleans/],
+      ["no-provenance", (m) => delete m.provenance, /provenance must be an object/],
+    ];
+    for (const [name, edit, message] of cases) {
+      const d = await saved(`meta-${name}`);
+      await editJson(path.join(d, META_FILE), edit);
+      const error = await loadCheckpoint(d).catch((e) => e);
+      expect(error, name).toBeInstanceOf(CheckpointCorruptError);
+      expect(error.message).toContain(path.join(d, META_FILE));
+      expect(error.message).toMatch(message);
+    }
+  });
+
+  it("refuses oversized JSON, endless layer lists and files that are not regular files before reading them", async () => {
+    const big = await saved("meta-oversized");
+    const meta = await readFile(path.join(big, META_FILE), "utf8");
+    await writeFile(path.join(big, META_FILE), meta.replace("{", `{${" ".repeat(5 << 20)}`));
+    await expect(loadCheckpoint(big)).rejects.toThrow(/meta\.json: \d+ bytes, more than the 4194304 it may hold/);
+
+    const deep = await saved("many-layers");
+    await editJson(path.join(deep, MODEL_FILE), (m) => {
+      const topology = m.modelTopology as { layers: unknown[] };
+      topology.layers = [...topology.layers, ...Array.from({ length: 300 }, () => ({ type: "relu" }))];
+    });
+    await expect(loadCheckpoint(deep)).rejects.toThrow(/model\.json: layers must be a non-empty array of at most 256 layers/);
+
+    // A symlink to a device would read forever (/dev/zero) or block (a FIFO).
+    const device = await saved("device");
+    await rm(path.join(device, WEIGHTS_FILE));
+    await symlink("/dev/zero", path.join(device, WEIGHTS_FILE));
+    const error = await loadCheckpoint(device).catch((e) => e);
+    expect(error).toBeInstanceOf(CheckpointCorruptError);
+    expect(error.message).toBe(`CheckpointCorruptError: ${path.join(device, WEIGHTS_FILE)}: not a regular file`);
+
+    // A weights file longer than the manifest says is refused by size, before it is read.
+    const long = await saved("long-weights");
+    const weights = path.join(long, WEIGHTS_FILE);
+    const size = (await readFile(weights)).byteLength;
+    await truncate(weights, size + 4096);
+    await expect(loadCheckpoint(long)).rejects.toThrow(`${weights}: ${size + 4096} bytes, more than the ${size} it may hold`);
   });
 });

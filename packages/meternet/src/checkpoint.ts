@@ -11,11 +11,11 @@
  * and checks every field by hand; nothing from a checkpoint is executed.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
 import { METER_CLASSES } from "@tactus/signals";
+import * as tf from "@tensorflow/tfjs-core";
 import xxhash from "xxhash-wasm";
 import { CheckpointCorruptError, CheckpointMismatchError, CheckpointNotFoundError } from "./errors.js";
 import { inputLayout, isModelKind, type ModelKind } from "./inputs.js";
@@ -223,17 +223,11 @@ interface CheckpointFiles {
 function readCheckpointFiles(dir: string): CheckpointFiles {
   const root = path.resolve(dir);
   const metaFile = path.join(root, META_FILE);
-  let metaBytes: Buffer;
-  try {
-    metaBytes = readFileSync(metaFile);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CheckpointNotFoundError(metaFile);
-    throw new CheckpointCorruptError(metaFile, `unreadable: ${(error as Error).message}`);
-  }
+  const metaBytes = readRequired(metaFile, MAX_JSON_BYTES, () => new CheckpointNotFoundError(metaFile));
   const meta = validateMeta(parseJson(metaBytes, metaFile), metaFile);
 
   const modelFile = path.join(root, MODEL_FILE);
-  const modelBytes = readRequired(modelFile);
+  const modelBytes = readRequired(modelFile, MAX_JSON_BYTES);
   const modelJson = parseJson(modelBytes, modelFile);
   const { architecture, manifest } = validateModelJson(modelJson, modelFile);
   if (architecture.kind !== meta.model) {
@@ -247,8 +241,9 @@ function readCheckpointFiles(dir: string): CheckpointFiles {
   const weights = new Map<string, Float32Array>();
   for (const group of manifest) {
     const chunks: Uint8Array[] = [];
+    const groupBytes = group.weights.reduce((n, w) => n + 4 * w.size, 0);
     for (const name of group.paths) {
-      const bytes = readRequired(path.join(root, name));
+      const bytes = readRequired(path.join(root, name), groupBytes);
       chunks.push(bytes);
       hashed.push({ name, bytes });
     }
@@ -268,8 +263,8 @@ function readCheckpointFiles(dir: string): CheckpointFiles {
   }
 
   const standardisationFile = path.join(root, meta.standardisation.file);
-  const standardisationBytes = readRequired(standardisationFile);
   const expectedBytes = 2 * 4 * meta.standardisation.length;
+  const standardisationBytes = readRequired(standardisationFile, expectedBytes);
   if (standardisationBytes.byteLength !== expectedBytes) {
     throw new CheckpointCorruptError(
       standardisationFile,
@@ -286,12 +281,24 @@ function readCheckpointFiles(dir: string): CheckpointFiles {
   return { metaFile, meta, architecture, weights, standardisation, hashed };
 }
 
-function readRequired(file: string): Buffer {
+/** meta.json and model.json: far above what a checkpoint holds (a few KB), far below trouble. */
+const MAX_JSON_BYTES = 4 << 20;
+
+/**
+ * Reads one checkpoint file: a regular file (a symlink to one is fine; a device, FIFO or folder is
+ * refused before reading, so `weights.bin → /dev/zero` cannot hang or exhaust memory) of at most
+ * `maxBytes` (more cannot be what the manifest or meta.json describes).
+ */
+function readRequired(file: string, maxBytes: number, missing: () => Error = () => new CheckpointCorruptError(file, "missing")): Buffer {
   try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new CheckpointCorruptError(file, "not a regular file");
+    if (stat.size > maxBytes) throw new CheckpointCorruptError(file, `${stat.size} bytes, more than the ${maxBytes} it may hold`);
     return readFileSync(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : `unreadable: ${(error as Error).message}`;
-    throw new CheckpointCorruptError(file, reason);
+    if (error instanceof CheckpointCorruptError) throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw missing();
+    throw new CheckpointCorruptError(file, `unreadable: ${(error as Error).message}`);
   }
 }
 
@@ -437,6 +444,8 @@ function validateModelJson(value: unknown, file: string): { architecture: Archit
 }
 
 const LAYER_TYPES = ["dense", "batchNorm", "relu", "dropout", "residual", "splitDense"] as const;
+/** Per list (top level, each residual block); the models here have about 20. */
+const MAX_LAYERS = 256;
 
 function validateArchitecture(value: Obj, file: string): Architecture {
   const kind = field(value, "kind", file, isModelKind, "a model kind");
@@ -469,11 +478,17 @@ function validateArchitecture(value: Obj, file: string): Architecture {
         return { type, rate: field(v, "rate", file, (r): r is number => isFiniteNumber(r) && r >= 0 && r < 1, "a number in [0, 1)") };
       case "residual": {
         if (depth > 0) throw new CheckpointCorruptError(file, "nested residual blocks");
-        const inner = field(v, "layers", file, (l): l is unknown[] => Array.isArray(l), "an array");
+        const inner = field(v, "layers", file, (l): l is unknown[] => Array.isArray(l) && l.length <= MAX_LAYERS, `an array of at most ${MAX_LAYERS} layers`);
         return { type, layers: inner.map((l) => layer(l, depth + 1)) };
       }
     }
   };
-  const layers = field(value, "layers", file, (l): l is unknown[] => Array.isArray(l) && l.length > 0, "a non-empty array").map((l) => layer(l, 0));
+  const layers = field(
+    value,
+    "layers",
+    file,
+    (l): l is unknown[] => Array.isArray(l) && l.length > 0 && l.length <= MAX_LAYERS,
+    `a non-empty array of at most ${MAX_LAYERS} layers`,
+  ).map((l) => layer(l, 0));
   return { kind, inputLength, outputLength, layers };
 }

@@ -1,17 +1,54 @@
 // @tactus/meternet — MeterNet, Arbiter and onset-MLP on TensorFlow.js: backend selection,
-// models, checkpoints, inference and probabilities → meter hypotheses.
+// models, checkpoints (and their crash-safe promotion), inference and probabilities → meter hypotheses.
 
 export {
-  type Backend,
+  activeBackend,
   BACKEND_ENV_VAR,
   BACKEND_ORDER,
+  type Backend,
   type BackendName,
   type BackendOptions,
-  activeBackend,
   backendName,
   initBackend,
 } from "./backend.js";
+export {
+  CHECKPOINT_FORMAT,
+  type CheckpointMeta,
+  checkpointHash,
+  checkpointHashSync,
+  type JsonValue,
+  type LoadedCheckpoint,
+  loadCheckpoint,
+  META_FILE,
+  MODEL_FILE,
+  MODEL_JSON_FORMAT,
+  type Provenance,
+  type SaveCheckpointInfo,
+  STANDARDISATION_FILE,
+  saveCheckpoint,
+  WEIGHTS_FILE,
+} from "./checkpoint.js";
 export { CheckpointCorruptError, CheckpointMismatchError, CheckpointNotFoundError } from "./errors.js";
+export {
+  CLASS_RELATIVES,
+  chooseDenominator,
+  DESCRIPTIONS,
+  DISAMBIGUATION_HINTS,
+  describeMeter,
+  FALLBACK_CONFIDENCE,
+  fallbackHypotheses,
+  GROUPINGS,
+  HINT_RATIO,
+  HYPOTHESIS_DEFAULTS,
+  type HypothesisOptions,
+  type MeterHypothesesResult,
+  type MeterHypothesis,
+  meterGrouping,
+  meterHypotheses,
+  meterScores,
+  type SignalResults,
+  scoreAmbiguity,
+} from "./hypotheses.js";
 export { ARBITER_SIGNALS, arbiterInput, type InputLayout, inputLayout, isModelKind, MODEL_KINDS, type ModelKind } from "./inputs.js";
 export {
   type Architecture,
@@ -41,42 +78,13 @@ export {
   weightSpecs,
   weightValues,
 } from "./models.js";
-export { AdamW, type AdamWOptions, bceWithLogits, type LossOptions, type TrainStepOptions, trainStep } from "./training.js";
+export {
+  PromotionBusyError,
+  type PromotionPaths,
+  promoteCheckpoint,
+  promotionPaths,
+  type RecoveryReport,
+  recoverModelDir,
+} from "./promotion.js";
 export { createRng, type Rng } from "./rng.js";
-export {
-  CHECKPOINT_FORMAT,
-  type CheckpointMeta,
-  checkpointHash,
-  checkpointHashSync,
-  type JsonValue,
-  type LoadedCheckpoint,
-  loadCheckpoint,
-  META_FILE,
-  MODEL_FILE,
-  MODEL_JSON_FORMAT,
-  type Provenance,
-  STANDARDISATION_FILE,
-  type SaveCheckpointInfo,
-  saveCheckpoint,
-  WEIGHTS_FILE,
-} from "./checkpoint.js";
-export {
-  CLASS_RELATIVES,
-  chooseDenominator,
-  DESCRIPTIONS,
-  DISAMBIGUATION_HINTS,
-  describeMeter,
-  FALLBACK_CONFIDENCE,
-  fallbackHypotheses,
-  GROUPINGS,
-  HINT_RATIO,
-  HYPOTHESIS_DEFAULTS,
-  type HypothesisOptions,
-  type MeterHypothesesResult,
-  type MeterHypothesis,
-  meterGrouping,
-  meterHypotheses,
-  meterScores,
-  type SignalResults,
-  scoreAmbiguity,
-} from "./hypotheses.js";
+export { AdamW, type AdamWOptions, bceWithLogits, type LossOptions, type TrainStepOptions, trainStep } from "./training.js";

@@ -7,17 +7,16 @@
  * An Arbiter checkpoint gets each file's onset-MLP signal scores as its last 12 inputs, as in
  * training. An interrupted promotion of the checkpoint folder is finished or rolled back first.
  */
-import { type AnalysisCache, audioHash } from "@tactus/cache";
+import type { AnalysisCache } from "@tactus/cache";
 import { type DatasetEntry, isCorrect, isMultiLabel } from "@tactus/datasets";
 import { featuresForFile } from "@tactus/engine";
 import { FEATURE_LENGTH } from "@tactus/features";
-import { createRng, initBackend, loadCheckpoint, meterHypotheses, predict } from "@tactus/meternet";
+import { createRng, initBackend, loadCheckpoint, meterHypotheses, predict, recoverModelDir } from "@tactus/meternet";
 import { METER_KEYS, scoresToVector } from "@tactus/signals";
 import { modelInput, parseSharpen } from "./dataset.js";
 import { missingEntries } from "./extract.js";
 import { classIndex, N_CLASSES } from "./labels.js";
 import { type ClassCount, type ConfusionMatrix, classMetrics, confusionMatrix } from "./metrics.js";
-import { recoverModelDir } from "./promotion.js";
 
 export interface FileResult {
   /** `DatasetEntry.id`. */
@@ -132,7 +131,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
       continue;
     }
     try {
-      const ah = await audioHash(file.path);
+      const ah = await cache.audioHash(file.path);
       if (missingEntries(cache, ah).length === 0) warmFiles++;
       else cold.push(file.path);
     } catch (error) {

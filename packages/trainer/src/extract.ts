@@ -23,13 +23,13 @@
  * entries are missing are reported ("run `tactus warm` first"), never computed here.
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { type DatasetEntry, SPLITS, type Split, targetVector } from "@tactus/datasets";
-import { type AnalysisCache, audioHash, type Component, fingerprint, keyFor } from "@tactus/cache";
+import { dirname, join, sep } from "node:path";
+import { CORPUS_MANIFEST, type DatasetEntry, SPLITS, type Split, targetVector } from "@tactus/datasets";
+import { type AnalysisCache, type Component, fingerprint, keyFor } from "@tactus/cache";
 import { featuresForFile, ONSET_MLP_SIGNAL } from "@tactus/engine";
 import { FEATURE_LENGTH, LAYOUT_ID } from "@tactus/features";
 import { METER_CLASSES, METER_KEYS, scoresToVector } from "@tactus/signals";
-import { writeJsonAtomic } from "./files.js";
+import { displayPath, writeJsonAtomic } from "./files.js";
 import { N_CLASSES } from "./labels.js";
 import { readNpy, writeNpy } from "./npy.js";
 
@@ -62,11 +62,22 @@ export interface DatasetMeta {
   splits: Partial<Record<Split, number>>;
   /** Rows per dataset (`DatasetEntry.dataset`), all splits together. */
   datasets?: Record<string, number>;
+  /** Where each dataset's rows came from (provenance for checkpoints trained on this dataset). */
+  sources?: Record<string, DatasetSource>;
   /**
    * Per split: whether `<split>/onset_mlp.npy` holds every row's onset-MLP scores. Absent or false:
    * the Arbiter's onset_mlp input is not in the dataset (no onset-MLP checkpoint at extraction).
    */
   onsetMlp?: Partial<Record<Split, boolean>>;
+}
+
+/** One dataset's root folder and, for a corpus this project generated, how it was generated. */
+export interface DatasetSource {
+  /** The folder holding the dataset's audio, relative to the working directory when inside it. */
+  root: string;
+  rows: number;
+  /** From the root's `corpus.json` (`tactus corpus synth|render`): generator, seed, size. */
+  corpus?: { format: string; seed: number; perClass: number; durationSec: number; clips: number; generatorVersion?: number };
 }
 
 export interface IndexRow {
@@ -225,7 +236,7 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
       options.onProgress?.(++done, files.length, path);
       let ah: string;
       try {
-        ah = await audioHash(path);
+        ah = await options.cache.audioHash(path);
       } catch (error) {
         failures.push({ path, reason: `${path}: ${(error as Error).message}` });
         continue;
@@ -307,10 +318,76 @@ export async function extractDataset(options: ExtractOptions): Promise<ExtractSu
     createdAt: new Date().toISOString(),
     splits: Object.fromEntries(splits.map((s) => [s, built[s]!.rows.length])),
     datasets: countDatasets(splits.flatMap((s) => built[s]!.rows)),
+    sources: datasetSources(splits.flatMap((s) => built[s]!.rows)),
     onsetMlp: { ...summary.onsetMlp },
   };
   writeJsonAtomic(join(dir, DATASET_META), meta);
   return summary;
+}
+
+/** The deepest folder holding every path. */
+function commonDir(paths: readonly string[]): string {
+  let parts = dirname(paths[0]!).split(sep);
+  for (const p of paths) {
+    const q = dirname(p).split(sep);
+    let i = 0;
+    while (i < parts.length && i < q.length && parts[i] === q[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  return parts.join(sep) || sep;
+}
+
+/** A generated corpus's manifest in `dir` or its parent (audio lives in `<corpus>/audio/`), if any. */
+function corpusManifest(dir: string): DatasetSource["corpus"] & { root: string } | undefined {
+  for (const root of [dir, dirname(dir)]) {
+    const file = join(root, CORPUS_MANIFEST);
+    if (!existsSync(file)) continue;
+    try {
+      const m = JSON.parse(readFileSync(file, "utf8")) as { format?: unknown; options?: Record<string, unknown>; clips?: unknown };
+      const o = m.options ?? {};
+      const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : Number.NaN);
+      const corpus = {
+        root,
+        format: String(m.format),
+        seed: num(o.seed),
+        perClass: num(o.perClass),
+        durationSec: num(o.durationSec),
+        clips: Array.isArray(m.clips) ? m.clips.length : 0,
+        ...(typeof o.generatorVersion === "number" ? { generatorVersion: o.generatorVersion } : {}),
+      };
+      return [corpus.seed, corpus.perClass, corpus.durationSec].every(Number.isFinite) ? corpus : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Per dataset: its root folder and, when it is a generated corpus, the generator's seed and size. */
+export function datasetSources(rows: readonly Pick<IndexRow, "dataset" | "file">[]): Record<string, DatasetSource> {
+  const files = new Map<string, string[]>();
+  for (const row of rows) files.set(row.dataset, [...(files.get(row.dataset) ?? []), row.file]);
+  const out: Record<string, DatasetSource> = {};
+  for (const [name, paths] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    const dir = commonDir(paths);
+    const manifest = corpusManifest(dir);
+    if (manifest) {
+      const { root, ...corpus } = manifest;
+      out[name] = { root: displayPath(root), rows: paths.length, corpus };
+    } else out[name] = { root: displayPath(dir), rows: paths.length };
+  }
+  return out;
+}
+
+/** One line per dataset source, for checkpoint provenance. */
+export function describeSources(sources: Record<string, DatasetSource>): string {
+  return Object.entries(sources)
+    .map(([name, s]) => {
+      const c = s.corpus;
+      const gen = c ? `, ${c.format} seed ${c.seed}, ${c.perClass}/class × ${c.durationSec} s, ${c.clips} clips` : "";
+      return `${name}: ${s.rows} rows from ${s.root}${gen}`;
+    })
+    .join("; ");
 }
 
 function countDatasets(rows: readonly IndexRow[]): Record<string, number> {

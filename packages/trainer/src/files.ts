@@ -1,7 +1,7 @@
 /** Atomic file replacement: a reader sees the old or the new version, never a half-written one (folders: promotion.ts). */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
 
 function tmpSibling(target: string, what: string): string {
   return join(dirname(target), `.${basename(target)}.${what}-${process.pid}-${randomBytes(4).toString("hex")}`);
@@ -22,4 +22,10 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
 
 export function writeJsonAtomic(target: string, value: unknown): void {
   writeFileAtomic(target, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** `path` relative to the working directory when it lies inside it (portable provenance), else as given. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }

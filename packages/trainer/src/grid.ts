@@ -10,11 +10,11 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { ModelKind } from "@tactus/meternet";
+import { type ModelKind, promoteCheckpoint, recoverModelDir } from "@tactus/meternet";
 import { type LoadedDataset, loadDataset, missingOnsetMlpInput, parseSharpen } from "./dataset.js";
+import { readDatasetMeta } from "./extract.js";
 import { writeJsonAtomic } from "./files.js";
 import { pct } from "./metrics.js";
-import { promoteCheckpoint, recoverModelDir } from "./promotion.js";
 import { type EpochReport, saveTrainedModel, type TrainConfig, trainModel } from "./train.js";
 
 export const RESULTS_FILE = "results.json";
@@ -125,16 +125,31 @@ export interface GridEntry {
 export interface GridResults {
   format: "tactus-grid/1";
   model: ModelKind;
+  /** The extracted dataset the runs were trained on ({@link datasetIdentity}); absent in older files. */
+  dataset?: string;
   /** By combo id, in completion order. */
   runs: Record<string, GridEntry>;
   winner?: { id: string; valAcc: number; checkpoint: string; promotedTo: string | null; timestamp: string };
 }
 
-export function readResults(gridDir: string, model: ModelKind): GridResults {
+/** Which extraction a dataset folder holds: layout id and extraction time from its meta.json (null without one). */
+export function datasetIdentity(datasetDir: string): string | null {
+  const meta = readDatasetMeta(datasetDir);
+  return meta ? `${meta.layoutId} extracted ${meta.createdAt}` : null;
+}
+
+/**
+ * The grid's results so far. With `dataset` ({@link datasetIdentity} of the dataset about to be
+ * used), runs recorded for another extraction are not results of this grid: they are set aside
+ * (`discarded` says which dataset they were for) and every combo runs again.
+ */
+export function readResults(gridDir: string, model: ModelKind, dataset?: string | null): GridResults & { discarded?: string } {
   const file = join(gridDir, RESULTS_FILE);
-  if (!existsSync(file)) return { format: "tactus-grid/1", model, runs: {} };
+  const fresh: GridResults = { format: "tactus-grid/1", model, ...(dataset ? { dataset } : {}), runs: {} };
+  if (!existsSync(file)) return fresh;
   const parsed = JSON.parse(readFileSync(file, "utf8")) as GridResults;
-  return { ...parsed, runs: parsed.runs ?? {} };
+  if (dataset && parsed.dataset !== undefined && parsed.dataset !== dataset) return { ...fresh, discarded: parsed.dataset };
+  return { ...parsed, ...(dataset ? { dataset } : {}), runs: parsed.runs ?? {} };
 }
 
 /** The best done run by validation balanced accuracy; ties go to the first in `combos` order. */
@@ -299,7 +314,8 @@ export async function runGrid(options: GridOptions): Promise<GridOutcome> {
     for (const note of recoverModelDir(options.promoteTo, options.promotePrev).notes) log(`${options.promoteTo}: ${note}`);
   }
   mkdirSync(gridDir, { recursive: true });
-  const results = readResults(gridDir, options.model);
+  const { discarded, ...results } = readResults(gridDir, options.model, datasetIdentity(options.datasetDir));
+  if (discarded) log(`${join(gridDir, RESULTS_FILE)}: its runs were trained on another extraction (${discarded}); running every combo again`);
   const save = () => writeJsonAtomic(join(gridDir, RESULTS_FILE), results);
   const todo = combos.filter((c) => !results.runs[c.id]);
   const skipped = combos.filter((c) => results.runs[c.id]).map((c) => c.id);

@@ -4,15 +4,8 @@
 
 export { DATA_DIR_ENV, type DataPaths, dataPaths } from "./paths.js";
 export { writeFileAtomic, writeJsonAtomic } from "./files.js";
-export {
-  PromotionBusyError,
-  type PromotionPaths,
-  promoteCheckpoint,
-  promotionPaths,
-  type RecoveryReport,
-  recoverModelDir,
-  recoverPromotion,
-} from "./promotion.js";
+// Recovery of every model folder under a data root (promotion itself: @tactus/meternet).
+export * from "./promotion.js";
 export { decodeNpy, encodeNpy, type Matrix, readNpy, writeNpy } from "./npy.js";
 export { argmax, classIndex, N_CLASSES } from "./labels.js";
 export {
@@ -87,6 +80,7 @@ export {
   promote,
   RESULTS_FILE,
   readResults,
+  datasetIdentity,
   runGrid,
   winnerOf,
 } from "./grid.js";

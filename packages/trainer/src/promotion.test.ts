@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { checkpointHash, createModel, initBackend, saveCheckpoint, WEIGHTS_FILE } from "@tactus/meternet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataPaths } from "./paths.js";
-import { promoteCheckpoint, promotionPaths, recoverModelDir, recoverPromotion } from "./promotion.js";
+import { promoteCheckpoint, promotionPaths, recoverModelDir } from "@tactus/meternet";
+import { recoverPromotion } from "./promotion.js";
 
 let root: string;
 let hashA: string;

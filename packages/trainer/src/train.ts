@@ -33,6 +33,8 @@ import {
 } from "@tactus/meternet";
 import { METER_CLASSES, METER_KEYS } from "@tactus/signals";
 import { formatSharpen, type LoadedDataset, missingOnsetMlpInput, modelInput, type Sharpen, type SplitData } from "./dataset.js";
+import { describeSources } from "./extract.js";
+import { displayPath } from "./files.js";
 import { argmax, classIndex, N_CLASSES } from "./labels.js";
 import { type ClassMetrics, pct, rowMetrics } from "./metrics.js";
 
@@ -460,7 +462,9 @@ export async function saveTrainedModel({ dir, command, dataset, config, result }
     },
     provenance: {
       command,
-      dataset: `${dataset.dir} (layout ${dataset.meta.layoutId}; ${sizes}; extracted ${dataset.meta.createdAt})`,
+      dataset: `${displayPath(dataset.dir)} (layout ${dataset.meta.layoutId}; ${sizes}; extracted ${dataset.meta.createdAt})${
+        dataset.meta.sources ? `; sources: ${describeSources(dataset.meta.sources)}` : ""
+      }`,
       codeRevision: codeRevision(),
     },
   });

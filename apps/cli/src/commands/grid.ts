@@ -14,6 +14,7 @@ import {
   pct,
   RESULTS_FILE,
   readResults,
+  datasetIdentity,
   runGrid,
   winnerOf,
 } from "@tactus/trainer";
@@ -93,7 +94,8 @@ export function registerGridCommand(program: Command): void {
       override("boostRare", numbers("--boost-rare", opts.boostRare));
       if (opts.sharpen !== undefined) axes.sharpen = opts.sharpen.split(";");
       const combos = combosOf(opts.model, axes);
-      const results = readResults(paths.grid, opts.model);
+      const datasetDir = resolve(opts.datasetDir ?? paths.dataset);
+      const results = readResults(paths.grid, opts.model, opts.summary ? undefined : datasetIdentity(datasetDir));
 
       if (opts.summary) {
         const entries = Object.values(results.runs).sort((a, b) => (b.valAcc ?? 0) - (a.valAcc ?? 0));
@@ -110,6 +112,9 @@ export function registerGridCommand(program: Command): void {
         process.stdout.write(`${table(["#", "Val bal", "combo", "best ep", "status", ""], rows)}\n`);
         return;
       }
+      if (results.discarded && !opts.reset) {
+        process.stdout.write(`Earlier results were trained on another extraction (${results.discarded}): every combo runs again.\n`);
+      }
       if (opts.reset) {
         rmSync(join(paths.grid, RESULTS_FILE), { force: true });
         process.stdout.write("Results cleared.\n");
@@ -121,7 +126,6 @@ export function registerGridCommand(program: Command): void {
         for (const c of combos) process.stdout.write(`${current.runs[c.id] ? "[DONE]" : "[TODO]"} ${c.label}\n`);
         return;
       }
-      const datasetDir = resolve(opts.datasetDir ?? paths.dataset);
       if (!existsSync(datasetDir)) throw new UsageError(`${datasetDir}: no extracted dataset (run \`tactus extract\` first)`);
       const base = { ...defaultTrainConfig(opts.model), epochs: opts.epochs, batchSize: opts.batchSize, patience: opts.patience, seed: opts.seed, lr: 3e-4 };
       const outcome = await runGrid({

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { type AnalysisCache, audioHash, FAMILIES, keyFor } from "@tactus/cache";
+import { type AnalysisCache, FAMILIES, keyFor } from "@tactus/cache";
 import { openEngineCache } from "@tactus/engine";
 import type { Command } from "commander";
 import { type DatasetFlags, datasetOptions, describeSkipped, printSelection, selectDataset } from "../dataset-select.js";
@@ -49,7 +49,7 @@ export function registerWarmCommand(program: Command): void {
         let alreadyCached = 0;
         for (const path of paths) {
           try {
-            const ah = await audioHash(path);
+            const ah = await cache.audioHash(path);
             hashes.set(path, ah);
             if (isComplete(cache, ah)) alreadyCached++;
             else todo.push(path);
@@ -65,6 +65,11 @@ export function registerWarmCommand(program: Command): void {
             : `warm: ${total} files: ${alreadyCached} cached, ${todo.length} to compute (${workers} worker${workers > 1 ? "s" : ""})\n`,
         );
 
+        // What a worker wrote is visible here once the read snapshot is renewed.
+        const storedByWorker = (path: string) => {
+          cache.refresh();
+          return isComplete(cache, hashes.get(path)!);
+        };
         let computed = 0;
         let cachedByWorker = 0;
         const progress = todo.length > 0 ? startProgress("warm", todo.length) : undefined;
@@ -75,7 +80,10 @@ export function registerWarmCommand(program: Command): void {
           {
             onOutcome: (outcome) => {
               if (!outcome.ok) failures.push({ path: outcome.path, reason: describeFailure(outcome.path, outcome.error) });
-              else if (outcome.result.cached) cachedByWorker++;
+              else if (!storedByWorker(outcome.path)) {
+                // The worker computed the file but its cache write failed (disk full, read-only): not warmed.
+                failures.push({ path: outcome.path, reason: `${outcome.path}: analysed, but its results are not in the cache (cache write failed: disk full or read-only?)` });
+              } else if (outcome.result.cached) cachedByWorker++;
               else computed++;
               progress?.label(basename(outcome.path));
               progress?.tick();
