@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineComponent, keyFor, openCache } from "@tactus/cache";
 import { beforeAll, describe, expect, it } from "vitest";
-import { spawnTactus, tactus } from "./test-utils/cli.js";
+import { junk, spawnTactus, tactus } from "./test-utils/cli.js";
 
 describe("tactus", () => {
   it("prints help and the package version", async () => {
@@ -67,13 +67,6 @@ describe("tactus", () => {
 });
 
 /** Deterministic "random" bytes: not any audio format. */
-function junk(size: number): Buffer {
-  const bytes = Buffer.alloc(size);
-  let x = 12345;
-  for (let i = 0; i < size; i++) bytes[i] = (x = (x * 1103515245 + 12345) & 0x7fffffff) >> 16;
-  return bytes;
-}
-
 describe("analysis commands", { timeout: 180_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), "tactus-analysis-"));
   const corpus = join(root, "corpus");

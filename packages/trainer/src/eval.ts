@@ -104,6 +104,12 @@ export function predictedClass(probabilities: ArrayLike<number>): number {
   return top.meterClass ?? top.numerator;
 }
 
+/** An error as one line with its class (`NotAudioError: song.wav: …`), as the CLI reports failures. */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.name && error.name !== "Error" ? `${error.name}: ${error.message}` : error.message;
+}
+
 export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
   const started = performance.now();
   const { cache } = options;
@@ -135,7 +141,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
       if (missingEntries(cache, ah).length === 0) warmFiles++;
       else cold.push(file.path);
     } catch (error) {
-      errors.set(file.path, (error as Error).message);
+      errors.set(file.path, errorText(error));
     }
   }
   const hashMs = performance.now() - t0;
@@ -167,7 +173,7 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
       x.set(vector.vector, rows.length * FEATURE_LENGTH);
       rows.push(i);
     } catch (error) {
-      errors.set(file.path, (error as Error).message);
+      errors.set(file.path, errorText(error));
     }
   }
   const featuresMs = performance.now() - t0;

@@ -13,6 +13,7 @@ import {
 } from "@tactus/trainer";
 import type { Command } from "commander";
 import type { DatasetEntry } from "@tactus/datasets";
+import { type FailureFlags, failureOptions, reportFailures, skippedFailures } from "../batch-failures.js";
 import { type DatasetFlags, datasetOptions, printSelection, selectDataset } from "../dataset-select.js";
 import { describeFailure, UsageError } from "../fail.js";
 import { nonNegativeInt } from "../options.js";
@@ -20,7 +21,7 @@ import { startProgress } from "../progress.js";
 import { runFiles } from "../run-files.js";
 import { openPool, type WarmTaskResult } from "../tasks.js";
 
-interface EvalOptions extends DatasetFlags {
+interface EvalOptions extends DatasetFlags, FailureFlags {
   save?: boolean;
   workers: number;
   verbose?: boolean;
@@ -31,12 +32,15 @@ interface EvalOptions extends DatasetFlags {
 }
 
 export function registerEvalCommand(program: Command): void {
-  datasetOptions(
-    program
-      .command("eval")
-      .description("accuracy, per class, balanced, confusion matrix; --save snapshots the run; regressions vs the last saved run exit 1"),
-    "test",
-    "first N files after the --meter filter (0 = all)",
+  failureOptions(
+    datasetOptions(
+      program
+        .command("eval")
+        .description("accuracy, per class, balanced, confusion matrix; --save snapshots the run; regressions vs the last saved run exit 1"),
+      "test",
+      "first N files after the --meter filter (0 = all)",
+    ),
+    "eval",
   )
     .option("--save", "write <data root>/runs/<timestamp>.json and a confusion-matrix SVG")
     .option("-w, --workers <n>", "processes computing cold files (0/1 = in this process)", nonNegativeInt("--workers"), 0)
@@ -123,6 +127,8 @@ export function registerEvalCommand(program: Command): void {
           });
           process.stdout.write(`saved ${file}\n`);
         }
+        const failed = record.files.filter((f) => f.error).map((f) => ({ path: f.path, reason: f.error!.includes(f.path) ? f.error! : `${f.path}: ${f.error}` }));
+        reportFailures("eval", [...skippedFailures(selection.skipped), ...failed], opts, cacheDir);
         if (regressed) process.exitCode = 1;
       } finally {
         await cache.close();

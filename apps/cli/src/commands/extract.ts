@@ -2,22 +2,26 @@ import { resolve } from "node:path";
 import { openEngineCache } from "@tactus/engine";
 import { dataPaths, EVAL_ONLY_NOTE, extractDataset, isEvalOnlyDataset } from "@tactus/trainer";
 import type { Command } from "commander";
+import { type FailureFlags, failureOptions, reportFailures, skippedFailures } from "../batch-failures.js";
 import { type DatasetFlags, datasetOptions, printSelection, selectDataset } from "../dataset-select.js";
 import { UsageError } from "../fail.js";
 import { table } from "../format.js";
 import { positiveInt } from "../options.js";
 import { startProgress } from "../progress.js";
 
-interface ExtractOptions extends DatasetFlags {
+interface ExtractOptions extends DatasetFlags, FailureFlags {
   cacheDir?: string;
   out?: string;
   workers: number;
 }
 
 export function registerExtractCommand(program: Command): void {
-  datasetOptions(
-    program.command("extract").description("write the extracted dataset (X.npy, Y.npy, index.json per split) from the warm analysis cache"),
-    "all",
+  failureOptions(
+    datasetOptions(
+      program.command("extract").description("write the extracted dataset (X.npy, Y.npy, index.json per split) from the warm analysis cache"),
+      "all",
+    ),
+    "extract",
   )
     .option("-w, --workers <n>", "accepted for the reference's command line; extraction only reads the cache, in this process", positiveInt("--workers"), 1)
     .option("--out <dir>", "dataset folder (default: <data root>/meter_net_dataset)")
@@ -31,7 +35,8 @@ export function registerExtractCommand(program: Command): void {
       if (entries.every((e) => isEvalOnlyDataset(e.dataset))) throw new UsageError(`${selection.name}: nothing to extract: ${EVAL_ONLY_NOTE}`);
       const dir = resolve(opts.out ?? dataPaths(opts.dataRoot).dataset);
       const started = Date.now();
-      const cache = openEngineCache({ dir: resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache")) });
+      const cacheDir = resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache"));
+      const cache = openEngineCache({ dir: cacheDir });
       try {
         const progress = startProgress("extract", entries.length);
         const summary = await extractDataset({ entries, cache, dir, onProgress: () => progress.tick() });
@@ -46,9 +51,7 @@ export function registerExtractCommand(program: Command): void {
         process.stdout.write(`${table(["split", "rows", "reused", "from cache"], rows)}\n`);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         process.stdout.write(summary.upToDate ? `extract: ${dir} is up to date (${seconds} s)\n` : `extract: wrote ${dir} (${seconds} s)\n`);
-        if (summary.failures.length > 0) {
-          process.stderr.write(`\n${summary.failures.length} file(s) left out:\n${summary.failures.map((f) => `  ${f.reason}\n`).join("")}`);
-        }
+        reportFailures("extract", [...skippedFailures(selection.skipped), ...summary.failures], opts, cacheDir);
       } finally {
         await cache.close();
       }

@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { type AnalysisCache, FAMILIES, keyFor } from "@tactus/cache";
 import { openEngineCache } from "@tactus/engine";
 import type { Command } from "commander";
-import { type DatasetFlags, datasetOptions, describeSkipped, printSelection, selectDataset } from "../dataset-select.js";
+import { type FailureFlags, failureOptions, reportFailures, skippedFailures } from "../batch-failures.js";
+import { type DatasetFlags, datasetOptions, printSelection, selectDataset } from "../dataset-select.js";
 import { describeFailure } from "../fail.js";
 import { table } from "../format.js";
 import { positiveInt } from "../options.js";
@@ -11,38 +11,34 @@ import { startProgress } from "../progress.js";
 import { runFiles } from "../run-files.js";
 import { openPool, type WarmTaskOptions, type WarmTaskResult } from "../tasks.js";
 
-interface WarmOptions extends DatasetFlags {
+interface WarmOptions extends DatasetFlags, FailureFlags {
   workers: number;
-  strict?: boolean;
-  failures?: string;
   cacheDir?: string;
 }
 
-export const FAILURES_FILE = "warm-failures.tsv";
-
 export function registerWarmCommand(program: Command): void {
-  datasetOptions(
-    program
-      .command("warm")
-      .description("fill the analysis cache for a dataset (resumable; finished files are never recomputed); --dataset folder may be a plain folder of audio"),
-    "all",
+  failureOptions(
+    datasetOptions(
+      program
+        .command("warm")
+        .description("fill the analysis cache for a dataset (resumable; finished files are never recomputed); --dataset folder may be a plain folder of audio"),
+      "all",
+    ),
+    "warm",
   )
     .option("-w, --workers <n>", "worker processes (1 = in this process)", positiveInt("--workers"), 1)
-    .option("--strict", "exit 1 when any file failed (missing audio and unknown labels included)")
-    .option("--failures <file>", `where to write the failure list (default: <cache dir>/${FAILURES_FILE})`)
     .option("--cache-dir <dir>", "cache directory (default: $TACTUS_CACHE_DIR or .cache)")
     .action(async (opts: WarmOptions) => {
       const selection = await selectDataset(opts, { plainFolder: true });
       printSelection(selection, 0);
       const paths = [...selection.entries.map((e) => e.audioPath), ...selection.unlabelled];
       const cacheDir = resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache"));
-      const failuresPath = resolve(opts.failures ?? join(cacheDir, FAILURES_FILE));
       const started = Date.now();
 
       const cache = openEngineCache({ dir: cacheDir });
       try {
         // Label rows without an entry (missing audio, unknown label) are failures too.
-        const failures: { path: string; reason: string }[] = selection.skipped.map((s) => ({ path: s.file, reason: describeSkipped(s) }));
+        const failures = skippedFailures(selection.skipped);
         // Hash every file and skip the complete ones before anything is dispatched.
         const hashes = new Map<string, string>();
         const todo: string[] = [];
@@ -100,17 +96,11 @@ export function registerWarmCommand(program: Command): void {
         );
         process.stdout.write(`${coverage(cache, [...hashes.values()])}\n`);
 
-        mkdirSync(dirname(failuresPath), { recursive: true });
-        writeFileSync(failuresPath, `file\terror\n${failures.map((f) => `${f.path}\t${f.reason.replace(/[\t\n]/g, " ")}\n`).join("")}`);
-        if (failures.length > 0) {
-          process.stderr.write(
-            `\n${failures.length} file(s) failed (written to ${failuresPath}):\n${failures.map((f) => `  ${f.reason}\n`).join("")}`,
-          );
-        }
+        reportFailures("warm", failures, opts, cacheDir);
         if (run.interrupted) {
           process.stderr.write("interrupted: finished files are cached; run the same command again to resume\n");
           process.exitCode = 130;
-        } else if (opts.strict && failures.length > 0) process.exitCode = 1;
+        }
       } finally {
         await cache.close();
       }

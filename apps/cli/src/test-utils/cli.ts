@@ -63,3 +63,11 @@ export function spawnTactus(args: string[], env: Record<string, string> = {}): C
     exited,
   };
 }
+
+/** `size` seeded pseudo-random bytes: not audio in any format. */
+export function junk(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let x = 12345;
+  for (let i = 0; i < size; i++) bytes[i] = (x = (x * 1103515245 + 12345) & 0x7fffffff) >> 16;
+  return bytes;
+}
