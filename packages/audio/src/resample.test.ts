@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resample } from "./resample.js";
+import { libsamplerate, resample } from "./resample.js";
 import { decibels, rms, sine, toneAmplitude, zeroCrossingFrequency } from "./test-utils/signals.js";
 
 describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
@@ -72,3 +72,39 @@ describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
     await expect(resample(new Float32Array(10), 96000, 300)).rejects.toThrow(/ratio outside/);
   });
 });
+
+describe("resample, fastest quality at integer up-ratios (computed without the library)", () => {
+  // A seeded pseudo-random signal (LCG), so the comparison covers every sample value pattern.
+  const noise = (n: number, seed: number) => {
+    const x = new Float32Array(n);
+    let state = seed >>> 0;
+    for (let i = 0; i < n; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      x[i] = state / 2 ** 31 - 1;
+    }
+    return x;
+  };
+
+  it("is bit-identical to libsamplerate's SRC_SINC_FASTEST for ×2 and ×4, edges and block boundaries included", async () => {
+    for (const ratio of [2, 4]) {
+      // Lengths shorter than the filter, around it, and past libsamplerate's 250 000-sample block.
+      for (const [i, n] of [1, 2, 17, 39, 40, 81, 1000, 260_001].entries()) {
+        const x = noise(n, 7 + i);
+        const exact = await resample(x, 22050, 22050 * ratio, { quality: "fastest" });
+        const library = await libsamplerate(x, 22050, 22050 * ratio, "fastest", Math.ceil(n * ratio));
+        expect(exact.length).toBe(library.length);
+        let mismatches = 0;
+        for (let k = 0; k < exact.length; k++) if (!Object.is(exact[k], library[k])) mismatches++;
+        expect(mismatches, `×${ratio}, ${n} samples`).toBe(0);
+      }
+    }
+  });
+
+  it("keeps a 1 kHz tone when going from 22.05 kHz to 44.1 kHz", async () => {
+    const out = await resample(sine(1000, 22050, 1, 0.5), 22050, 44100, { quality: "fastest" });
+    expect(out.length).toBe(44100);
+    expect(zeroCrossingFrequency(out.subarray(441, 44100 - 441), 44100)).toBeCloseTo(1000, 1);
+    expect(toneAmplitude(out.subarray(4410, 4410 + 35280), 1000, 44100)).toBeCloseTo(0.5, 2);
+  });
+});
+

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { synthesizeClip } from "@tactus/datasets";
+import { spectralFrontEnd } from "@tactus/onset";
 import { describe, expect, it } from "vitest";
 import { type ActivationModel, DSP_ACTIVATIONS } from "./activations.js";
 import { beatFMeasure, downbeatFMeasure } from "./metrics.js";
@@ -76,6 +77,18 @@ describe("tracker registry", () => {
     const options: DbnRunOptions = { shared, activationModel: model };
     getTracker("dbn_bpb7").run(clip.samples, clip.sampleRate, options);
     expect(model.calls).toBe(1);
+  });
+
+  it("reads a front end handed in instead of computing its own, with the same results", async () => {
+    const trackers = ["dp", "dbn_bpb3"] as const;
+    const own = await runAllTrackers(clip.samples, clip.sampleRate, { trackers });
+    const front = spectralFrontEnd(clip.samples, clip.sampleRate);
+    const given = await runAllTrackers(clip.samples, clip.sampleRate, { trackers, frontEnd: front });
+    expect(given.onsetEnvelope.envelope).toEqual(own.onsetEnvelope.envelope);
+    expect(given.results).toEqual(own.results);
+    // A front end of other samples (or other framing) is refused, not silently used.
+    const other = spectralFrontEnd(clip.samples.subarray(0, 22050), clip.sampleRate);
+    await expect(runAllTrackers(clip.samples, clip.sampleRate, { trackers, frontEnd: other })).rejects.toThrow(/frontEnd is not/);
   });
 
   it("turns a tracker's exception into an empty result with the error", async () => {

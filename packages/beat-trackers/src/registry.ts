@@ -4,7 +4,13 @@
  * are derived from {@link TRACKERS}, never retyped.
  */
 
-import { onsetStrength, spectralFrontEnd, type OnsetEnvelope } from "@tactus/onset";
+import {
+  type OnsetEnvelope,
+  onsetStrength,
+  SPECTRAL_FRONT_END_DEFAULTS,
+  type SpectralFrontEnd,
+  spectralFrontEnd,
+} from "@tactus/onset";
 import { type ActivationModel, type Activations, DSP_ACTIVATIONS, hasRhythmicEvidence } from "./activations.js";
 import {
   DBN_FIXED_BAR_LENGTHS,
@@ -184,6 +190,11 @@ export interface AllTrackersResult {
 export interface RunAllOptions extends DbnRunOptions {
   /** Only these trackers (default: all, registry order). */
   trackers?: readonly TrackerName[];
+  /**
+   * `spectralFrontEnd(samples, sampleRate)` (default options), when the caller already has it:
+   * the onset envelopes are then computed from it instead of a second STFT/mel.
+   */
+  frontEnd?: SpectralFrontEnd;
 }
 
 /**
@@ -197,11 +208,13 @@ export async function runAllTrackers(
   sampleRate: number,
   options: RunAllOptions = {},
 ): Promise<AllTrackersResult> {
+  const given = options.frontEnd;
+  if (given) checkFrontEnd(given, samples, sampleRate);
   const shared = options.shared ?? createSharedInputs();
   const runOptions: DbnRunOptions = { ...options, shared };
   // Shared inputs never throw out of here: a failure surfaces as the trackers' errors instead.
   const onsetEnvelope = attempt(() => {
-    const front = spectralFrontEnd(samples, sampleRate);
+    const front = given ?? spectralFrontEnd(samples, sampleRate);
     if (!shared.cache.has(DP_ENVELOPE_CACHE_KEY)) {
       shared.cache.set(DP_ENVELOPE_CACHE_KEY, onsetStrength(samples, { sampleRate, melDb: front.melDb, aggregate: "median" }));
     }
@@ -234,4 +247,21 @@ export async function runAllTrackers(
     results[tracker.name] = result;
   }
   return { results, activations, onsetEnvelope };
+}
+
+/** A front end handed to {@link runAllTrackers} must be the default one of these very samples. */
+function checkFrontEnd(front: SpectralFrontEnd, samples: Float32Array, sampleRate: number): void {
+  const { fftSize, hopLength, nMels } = SPECTRAL_FRONT_END_DEFAULTS;
+  const frames = 1 + Math.floor(samples.length / hopLength);
+  if (
+    front.sampleRate !== sampleRate ||
+    front.fftSize !== fftSize ||
+    front.hopLength !== hopLength ||
+    front.melDb.nRows !== nMels ||
+    front.melDb.nCols !== frames
+  ) {
+    throw new RangeError(
+      `runAllTrackers: frontEnd is not spectralFrontEnd's default of these samples (want ${sampleRate} Hz, ${fftSize}/${hopLength}, ${nMels} × ${frames}; got ${front.sampleRate} Hz, ${front.fftSize}/${front.hopLength}, ${front.melDb.nRows} × ${front.melDb.nCols})`,
+    );
+  }
 }

@@ -148,26 +148,21 @@ export function viterbiBarPointer(
           (j > lo ? boundBelow[from + j - 1]! - belowShift : Number.NEGATIVE_INFINITY) >=
           (j < hi ? boundAbove[from + j + 1]! - aboveShift : Number.NEGATIVE_INFINITY);
         for (let pass = 0; pass < 2; pass++) {
-          // `limit` is best + shift, updated with best; f and r index source i in its two arrays.
           if (belowFirst === (pass === 0)) {
-            let limit = best + belowShift;
-            for (let i = j - 1, f = from + i, r = row + i; i >= lo && boundBelow[f]! >= limit; i--, f--, r--) {
-              const v = lastScore[f]! + logTransitionTo[r]!;
+            for (let i = j - 1; i >= lo && boundBelow[from + i]! >= best + belowShift; i--) {
+              const v = lastScore[from + i]! + logTransitionTo[row + i]!;
               // i is below every tempo examined so far: it wins ties (madmom keeps the lowest).
               if (v >= best) {
                 best = v;
                 arg = i;
-                limit = v + belowShift;
               }
             }
           } else {
-            let limit = best + aboveShift;
-            for (let i = j + 1, f = from + i, r = row + i; i <= hi && boundAbove[f]! >= limit; i++, f++, r++) {
-              const v = lastScore[f]! + logTransitionTo[r]!;
+            for (let i = j + 1; i <= hi && boundAbove[from + i]! >= best + aboveShift; i++) {
+              const v = lastScore[from + i]! + logTransitionTo[row + i]!;
               if (v > best) {
                 best = v;
                 arg = i;
-                limit = v + aboveShift;
               }
             }
           }

@@ -5,7 +5,7 @@ import type { ClipContext } from "./clip.js";
 
 /** Results of `names` as records (a tracker that throws stores no beats, as the reference does). */
 export async function computeBeats(clip: ClipContext, names: readonly TrackerName[]): Promise<Record<string, TrackerRecord>> {
-  const all = await runAllTrackers(clip.samples, clip.sampleRate, { trackers: names });
+  const all = await runAllTrackers(clip.samples, clip.sampleRate, { trackers: names, frontEnd: clip.frontEnd() });
   clip.activations = all.activations;
   const out: Record<string, TrackerRecord> = {};
   for (const name of names) out[name] = trackerToRecord(all.results[name]);
