@@ -41,6 +41,8 @@ export interface AnalysisPlotInput {
   /** Label of the chosen meter (highlighted); default: the most probable. */
   topMeter?: string;
   sections?: readonly PlotSection[];
+  /** Where the downbeats come from when not from the beats' own tracker, e.g. "dbn_bpb5" (shown in the legend). */
+  downbeatSource?: string;
 }
 
 export interface AnalysisPlotOptions {
@@ -86,6 +88,7 @@ function clean(input: AnalysisPlotInput) {
       probability: finite(m.probability) ? Math.min(1, Math.max(0, m.probability)) : 0,
     })),
     sections: (input.sections ?? []).filter((s) => finite(s.startSec) && finite(s.endSec) && s.endSec > s.startSec),
+    downbeatSource: input.downbeatSource,
   };
 }
 
@@ -210,7 +213,7 @@ function envelopePanel(d: Clean, p: Band, left: number, right: number, x: (t: nu
     ...legend(right, captionY, [
       ...(d.envelope ? [{ label: "onset strength", color: COLORS.envelope, strokeWidth: 8 }] : []),
       { label: "beat", color: COLORS.beat, strokeWidth: 1.2 },
-      { label: "downbeat", color: COLORS.downbeat, strokeWidth: 2.5 },
+      { label: d.downbeatSource ? `downbeat (${d.downbeatSource})` : "downbeat", color: COLORS.downbeat, strokeWidth: 2.5 },
     ]),
   );
 

@@ -54,6 +54,25 @@ describe("analyze --plot", () => {
     expect(input.envelope).toBeUndefined();
   });
 
+  it("takes downbeats from the DBN of the top meter's bar length when the primary tracker has none", () => {
+    const beats = [0.5, 1, 1.5, 2, 2.5, 3].map((time) => ({ time, is_downbeat: false, strength: 1 }));
+    const dbn = (downbeats: number[], discarded = false) => ({
+      beats: downbeats.map((time) => ({ time: time + 0.03, is_downbeat: true })),
+      discarded,
+    });
+    const withTrackers = (trackers: Record<string, ReturnType<typeof dbn>>) => ({ ...json, beats, details: { trackers } });
+    const drawn = plotInput("/music/song.wav", withTrackers({ dbn_bpb7: dbn([0.5, 2]), dbn: dbn([1]) }));
+    expect(drawn.downbeatSource).toBe("dbn_bpb7");
+    expect(drawn.beats.filter((b) => b.isDownbeat).map((b) => b.timeSec)).toEqual([0.5, 2]);
+    // A discarded fixed-length decode gives way to the free DBN; none at all: no downbeats claimed.
+    const free = plotInput("/music/song.wav", withTrackers({ dbn_bpb7: dbn([0.5], true), dbn: dbn([1]) }));
+    expect(free.downbeatSource).toBe("dbn");
+    expect(free.beats.filter((b) => b.isDownbeat).map((b) => b.timeSec)).toEqual([1]);
+    const none = plotInput("/music/song.wav", withTrackers({}));
+    expect(none.downbeatSource).toBeUndefined();
+    expect(none.beats.some((b) => b.isDownbeat)).toBe(false);
+  });
+
   it("writes one file, or DIR/<name>.svg with unique names for several", () => {
     const dir = mkdtempSync(join(tmpdir(), "tactus-plot-"));
     expect(plotPaths(join(dir, "a", "out.svg"), false, ["x.wav"])).toEqual([join(dir, "a", "out.svg")]);

@@ -109,18 +109,44 @@ export function registerAnalyzeCommand(program: Command): void {
 /** What the plot reads of the engine JSON; the onset envelope comes with the verbose details (`--plot` asks for them). */
 type PlotJson = ResultJson & {
   tempo_curve?: { time: number; bpm: number }[];
-  details?: { onset_envelope?: { fps: number; values: number[] } };
+  details?: {
+    onset_envelope?: { fps: number; values: number[] };
+    trackers?: Record<string, { beats: { time: number; is_downbeat: boolean }[]; discarded?: boolean }>;
+  };
 };
+
+/** A primary beat this close to a DBN downbeat is drawn as a downbeat (the beat F-measure window). */
+const DOWNBEAT_MATCH_SEC = 0.07;
+
+/**
+ * Beats to draw, with downbeats. When the primary tracker marks none (dp, multifeature), the
+ * downbeats are those of the bar-pointer DBN with the top meter's bar length (`dbn_bpbN`, else the
+ * free `dbn`), marked on the nearest primary beat; `source` names that tracker.
+ */
+function plotBeats(json: PlotJson): { beats: AnalysisPlotInput["beats"]; source?: string } {
+  const primary = (json.beats as { time: number; is_downbeat: boolean }[]).map((b) => ({ timeSec: b.time, isDownbeat: b.is_downbeat }));
+  const trackers = json.details?.trackers;
+  if (primary.some((b) => b.isDownbeat) || !trackers) return { beats: primary };
+  const top = json.meter_hypotheses[0];
+  const usable = (name: string) => (trackers[name] && !trackers[name]!.discarded && trackers[name]!.beats.some((b) => b.is_downbeat) ? name : undefined);
+  const source = (top && usable(`dbn_bpb${top.numerator}`)) ?? usable("dbn");
+  if (!source) return { beats: primary };
+  const downbeats = trackers[source]!.beats.filter((b) => b.is_downbeat).map((b) => b.time);
+  const near = (t: number) => downbeats.some((d) => Math.abs(d - t) <= DOWNBEAT_MATCH_SEC);
+  return { beats: primary.map((b) => ({ ...b, isDownbeat: near(b.timeSec) })), source };
+}
 
 /** The plot of one result: primary beats, tempo curve, meter hypotheses as bars, sections. */
 export function plotInput(file: string, json: PlotJson): AnalysisPlotInput {
   const meter = (m: { numerator: number; denominator: number }) => `${m.numerator}/${m.denominator}`;
   const envelope = json.details?.onset_envelope;
+  const drawn = plotBeats(json);
   const hypotheses = json.meter_hypotheses.map((h) => ({ label: meter(h) + (h.grouping ? ` (${h.grouping})` : "") + (h.fallback ? " fallback" : ""), probability: h.confidence }));
   return {
     title: basename(file),
     durationSec: json.duration,
-    beats: (json.beats as { time: number; is_downbeat: boolean }[]).map((b) => ({ timeSec: b.time, isDownbeat: b.is_downbeat })),
+    beats: drawn.beats,
+    ...(drawn.source ? { downbeatSource: drawn.source } : {}),
     tempoCurve: (json.tempo_curve ?? []).map((p) => ({ timeSec: p.time, bpm: p.bpm })),
     bpm: json.tempo.fallback ? Number.NaN : json.tempo.bpm,
     meterProbabilities: hypotheses,
