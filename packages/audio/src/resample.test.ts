@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { libsamplerate, resample } from "./resample.js";
+import { hasExactPath, libsamplerate, type ResampleQuality, resample } from "./resample.js";
 import { decibels, rms, sine, toneAmplitude, zeroCrossingFrequency } from "./test-utils/signals.js";
 
 describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
@@ -73,7 +73,7 @@ describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
   });
 });
 
-describe("resample, fastest quality at integer up-ratios (computed without the library)", () => {
+describe("resample is computed here, bit-identical to libsamplerate", () => {
   // A seeded pseudo-random signal (LCG), so the comparison covers every sample value pattern.
   const noise = (n: number, seed: number) => {
     const x = new Float32Array(n);
@@ -84,27 +84,81 @@ describe("resample, fastest quality at integer up-ratios (computed without the l
     }
     return x;
   };
+  // Music-like: decaying harmonic notes with clicks, a quiet noise floor, silence and a full-scale burst.
+  const musicLike = (n: number, rate: number) => {
+    const x = noise(n, 99);
+    for (let i = 0; i < n; i++) {
+      const t = i / rate;
+      const beat = t % 0.5;
+      const f = 110 * 2 ** (Math.floor(t / 0.5) % 12 / 12);
+      let v = 0.01 * x[i]!;
+      for (let h = 1; h <= 8; h++) v += (0.4 / h) * Math.exp(-6 * beat) * Math.sin(2 * Math.PI * f * h * t);
+      if (beat < 0.002) v += 0.8 * x[i]!;
+      x[i] = t > 3 && t < 4 ? 0 : t > 6 && t < 6.05 ? Math.sign(v) : v;
+    }
+    return x;
+  };
+  const mismatches = (exact: Float32Array, library: Float32Array) => {
+    let count = 0;
+    for (let k = 0; k < exact.length; k++) if (!Object.is(exact[k], library[k])) count++;
+    return count;
+  };
+  const expectIdentical = async (x: Float32Array, from: number, to: number, quality: ResampleQuality) => {
+    const exact = await resample(x, from, to, { quality });
+    const library = await libsamplerate(x, from, to, quality, Math.ceil((x.length * to) / from));
+    expect(exact.length).toBe(library.length);
+    expect(mismatches(exact, library), `${quality} ${from} → ${to} Hz, ${x.length} samples`).toBe(0);
+  };
 
-  it("is bit-identical to libsamplerate's SRC_SINC_FASTEST for ×2 and ×4, edges and block boundaries included", async () => {
-    for (const ratio of [2, 4]) {
-      // Lengths shorter than the filter, around it, and past libsamplerate's 250 000-sample block.
-      for (const [i, n] of [1, 2, 17, 39, 40, 81, 1000, 260_001].entries()) {
-        const x = noise(n, 7 + i);
-        const exact = await resample(x, 22050, 22050 * ratio, { quality: "fastest" });
-        const library = await libsamplerate(x, 22050, 22050 * ratio, "fastest", Math.ceil(n * ratio));
-        expect(exact.length).toBe(library.length);
-        let mismatches = 0;
-        for (let k = 0; k < exact.length; k++) if (!Object.is(exact[k], library[k])) mismatches++;
-        expect(mismatches, `×${ratio}, ${n} samples`).toBe(0);
+  it("finds and verifies libsamplerate's filter tables, so every quality takes the fast path", async () => {
+    for (const quality of ["fastest", "medium", "best"] as const) expect(await hasExactPath(quality)).toBe(true);
+  });
+
+  it("medium (the default), down and up at the rates of real files, edges included", async () => {
+    const rates = [
+      [44100, 22050],
+      [48000, 22050],
+      [88200, 22050],
+      [96000, 22050],
+      [32000, 22050],
+      [22050, 16000],
+      [8000, 22050],
+      [11025, 22050],
+    ] as const;
+    for (const [from, to] of rates) {
+      // Empty, shorter than the filter, around it, odd, and past one 4096-sample flush block.
+      for (const [i, n] of [0, 1, 2, 17, 101, 1000, 4097].entries()) await expectIdentical(noise(n, 11 + i), from, to, "medium");
+    }
+  });
+
+  it("medium across libsamplerate's 500 000-sample blocks (700 001 samples), 44.1 and 48 kHz to 22.05 kHz", async () => {
+    for (const from of [44100, 48000]) await expectIdentical(noise(700_001, from), from, 22050, "medium");
+  });
+
+  it("medium on 30 s of music-like 44.1 kHz audio", async () => {
+    await expectIdentical(musicLike(30 * 44100, 44100), 44100, 22050, "medium");
+  });
+
+  it("fastest and best, down and up", async () => {
+    for (const quality of ["fastest", "best"] as const) {
+      for (const [from, to] of [
+        [44100, 22050],
+        [48000, 22050],
+        [22050, 44100],
+      ] as const) {
+        for (const [i, n] of [1, 39, 1000, 3001].entries()) await expectIdentical(noise(n, 5 + i), from, to, quality);
       }
     }
   });
 
-  it("keeps a 1 kHz tone when going from 22.05 kHz to 44.1 kHz", async () => {
+  it("fastest ×2 and ×4 up (multifeature's 22.05 → 44.1 kHz) across libsamplerate's 250 000-sample blocks", async () => {
+    for (const ratio of [2, 4]) await expectIdentical(noise(260_001, 7 + ratio), 22050, 22050 * ratio, "fastest");
+  });
+
+  it("keeps a 1 kHz tone when going from 22.05 kHz to 44.1 kHz with fastest", async () => {
     const out = await resample(sine(1000, 22050, 1, 0.5), 22050, 44100, { quality: "fastest" });
     expect(out.length).toBe(44100);
     expect(zeroCrossingFrequency(out.subarray(441, 44100 - 441), 44100)).toBeCloseTo(1000, 1);
     expect(toneAmplitude(out.subarray(4410, 4410 + 35280), 1000, 44100)).toBeCloseTo(0.5, 2);
   });
 });
-

@@ -21,14 +21,13 @@ const MAX_RATIO = 256;
 // The wrapper's WASM transfer buffers hold 1 008 000 floats; input and output of one call must fit.
 const WASM_BUFFER_SAMPLES = 1_000_000;
 const FLUSH_BLOCK_SAMPLES = 4096;
-/** Index step of SRC_SINC_FASTEST's coefficient table per input sample (libsamplerate's `fastest_coeffs.increment`). */
-const FASTEST_INCREMENT = 128;
 
 /**
- * Band-limited resampling of a mono signal with libsamplerate (WASM). Returns the input itself
- * when the rates are equal. The output has ceil(n · toRate / fromRate) samples and is time-aligned
- * with the input (libsamplerate has no group delay at its output); the filter tail is flushed
- * with zeros rather than dropped.
+ * Band-limited resampling of a mono signal, bit-identical to libsamplerate's sinc converter of the
+ * chosen quality (computed here from the library's own coefficient table, see {@link exactResample}).
+ * Returns the input itself when the rates are equal. The output has ceil(n · toRate / fromRate)
+ * samples and is time-aligned with the input (libsamplerate has no group delay at its output);
+ * the filter tail is flushed with zeros rather than dropped.
  */
 export async function resample(
   samples: Float32Array,
@@ -47,10 +46,9 @@ export async function resample(
     throw new RangeError(`cannot resample ${fromRate} Hz to ${toRate} Hz: ratio outside [1/${MAX_RATIO}, ${MAX_RATIO}]`);
   const outputLength = Math.ceil(samples.length * ratio);
   if (outputLength === 0) return new Float32Array(0);
-  if (quality === "fastest" && Number.isInteger(ratio) && FASTEST_INCREMENT % ratio === 0) {
-    return upsampleExact(samples, ratio, await fastestTaps(fromRate, ratio));
-  }
-  return libsamplerate(samples, fromRate, toRate, quality, outputLength);
+  const table = await sincTable(quality);
+  // Without the table (a library build laid out otherwise) the library itself converts: same output, slower.
+  return table ? exactResample(samples, ratio, outputLength, table) : libsamplerate(samples, fromRate, toRate, quality, outputLength);
 }
 
 /**
@@ -89,77 +87,185 @@ export async function libsamplerate(
   return output;
 }
 
-const tapsMemo = new Map<number, Promise<Float32Array>>();
+/** libsamplerate's fixed-point filter positions: 12 fraction bits (src_sinc.c's SHIFT_BITS). */
+const FP_ONE = 4096;
+/** src_sinc.c's SINC_MAGIC_MARKER, MAKE_MAGIC (' ', 's', 'i', 'n', 'c', ' '): first field of its SINC_FILTER. */
+const SINC_MAGIC = 32 + (115 << 4) + (105 << 8) + (110 << 12) + (99 << 16) + (32 << 20);
+/** Cached per-phase taps stop growing past this many (for ratios with many distinct phases). */
+const MAX_CACHED_TAPS = 4_000_000;
+/** Phases remembered outside the map (the up-ratios ×2 and ×4 cycle through 2 and 4). */
+const RECENT_PHASES = 4;
+
+/** A sinc converter's half filter as libsamplerate holds it. */
+interface SincTable {
+  /** `coeffs`: float table, coeff_half_len + 2 entries. */
+  coeffs: Float32Array;
+  /** `coeff_half_len`: the largest whole table index a tap may sit at. */
+  halfLength: number;
+  /** `index_inc`: table entries per input sample at ratios ≥ 1. */
+  indexIncrement: number;
+}
+
+const tableMemo = new Map<ResampleQuality, Promise<SincTable | null>>();
 
 /**
- * SRC_SINC_FASTEST's taps at an integer up-ratio L dividing its table increment: h[k] is the
- * filter at k/L input samples from the output instant, read off libsamplerate's own impulse
- * response (its output is the float coefficient itself, times 1). At such ratios every output
- * sample reads the table at whole indices, so libsamplerate's linear interpolation between
- * entries adds exactly zero and the taps are all there is to the filter.
+ * The coefficient table of libsamplerate's converter of this quality, copied from the library's
+ * own memory: its SINC_FILTER struct (wasm32 layout: magic, 4 counters, coeff_half_len, index_inc,
+ * 2 doubles, then the `coeffs` pointer) is found by its magic marker and the table it points to is
+ * checked against the library's impulse response at ratio 1/2, whose taps sit on whole table
+ * indices k · index_inc (output = table value × 1/2, exactly). Null when no table is found or
+ * the one found does not reproduce the library (another build): then the library converts.
  */
-function fastestTaps(fromRate: number, ratio: number): Promise<Float32Array> {
-  let taps = tapsMemo.get(ratio);
-  if (taps === undefined) {
-    taps = (async () => {
-      const centre = 256;
-      const impulse = new Float32Array(2 * centre);
-      impulse[centre] = 1;
-      const response = await libsamplerate(impulse, fromRate, fromRate * ratio, "fastest", impulse.length * ratio);
-      const mid = centre * ratio;
-      let last = 0;
-      for (let k = 1; k < mid; k++) {
-        if (response[mid + k] !== response[mid - k]) throw new Error(`libsamplerate's fastest ×${ratio} impulse response is not symmetric`);
-        if (response[mid + k] !== 0) last = k;
-      }
-      if (last >= mid - ratio) throw new Error(`libsamplerate's fastest ×${ratio} filter is longer than the probe impulse`);
-      return response.slice(mid, mid + last + 1);
-    })();
-    tapsMemo.set(ratio, taps);
+function sincTable(quality: ResampleQuality): Promise<SincTable | null> {
+  let table = tableMemo.get(quality);
+  if (table === undefined) {
+    table = readSincTable(quality);
+    tableMemo.set(quality, table);
   }
-  return taps;
+  return table;
+}
+
+/** Whether `resample` computes this quality itself (the fast path) rather than through the library (exported for the tests). */
+export async function hasExactPath(quality: ResampleQuality): Promise<boolean> {
+  return (await sincTable(quality)) !== null;
+}
+
+async function readSincTable(quality: ResampleQuality): Promise<SincTable | null> {
+  const src = await LibSampleRate.create(1, 2, 1, { converterType: CONVERTER[quality] });
+  let table: SincTable | undefined;
+  try {
+    const memory = src.sourceArray.buffer;
+    const words = new Int32Array(memory);
+    const floats = new Float32Array(memory);
+    for (let p = 12; p < words.length && table === undefined; p++) {
+      if (words[p - 12] !== SINC_MAGIC) continue;
+      const halfLength = words[p - 7]!;
+      const indexIncrement = words[p - 6]!;
+      const address = words[p]!;
+      const first = address >> 2;
+      if (halfLength <= 0 || indexIncrement <= 0 || address <= 0 || address % 4 !== 0) continue;
+      if (first + halfLength + 2 > floats.length) continue;
+      table = { coeffs: floats.slice(first, first + halfLength + 2), halfLength, indexIncrement };
+    }
+  } finally {
+    src.destroy();
+  }
+  if (table === undefined) return null;
+  const reach = Math.floor(table.halfLength / table.indexIncrement);
+  const centre = reach + 8;
+  const impulse = new Float32Array(4 * centre);
+  impulse[2 * centre] = 1;
+  const response = await libsamplerate(impulse, 2, 1, quality, 2 * centre);
+  for (let k = 0; k <= reach; k++) {
+    const expected = table.coeffs[k * table.indexIncrement]! / 2;
+    if (response[centre + k] !== expected || response[centre - k] !== expected) return null;
+  }
+  return table;
+}
+
+/** C's lrint in the default rounding mode: nearest, ties to even. */
+function lrint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** common.h's fmod_one: x − lrint(x), moved into [0, 1). */
+function fmodOne(x: number): number {
+  const rem = x - lrint(x);
+  return rem < 0 ? rem + 1 : rem;
 }
 
 /**
- * libsamplerate's sinc converter at an integer up-ratio L, computed directly: output m sits at
- * input position m/L, and sums x[n]·h[|m − L·n|] in libsamplerate's order (the left half from the
- * farthest input sample towards m/L, then the right half likewise, each in double, then
- * left + right rounded to float), so the result is bit-identical to the library's. Inputs outside
- * the signal are zeros, as libsamplerate's zero lead-in and our zero flush.
+ * The taps of one output sample: `left[j]` multiplies input `current + leftFirst + j` (farthest
+ * first, towards the output instant), `right[j]` multiplies input `current + rightFirst − j`.
  */
-function upsampleExact(samples: Float32Array, ratio: number, taps: Float32Array): Float32Array {
+interface SincPhase {
+  left: Float64Array;
+  leftFirst: number;
+  right: Float64Array;
+  rightFirst: number;
+}
+
+/**
+ * src_sinc.c's calc_output_single, taps only: for the fixed-point start index of one output, the
+ * interpolated coefficients coeffs[i] + fraction · (coeffs[i + 1] − coeffs[i]) (difference in
+ * float, the rest in double) at every filter position of the left and right halves.
+ */
+function sincPhase(table: SincTable, increment: number, start: number): SincPhase {
+  const { coeffs } = table;
+  const maxIndex = table.halfLength * FP_ONE;
+  const coefficient = (position: number) => {
+    const i = position >> 12;
+    return coeffs[i]! + (position & (FP_ONE - 1)) * (1 / FP_ONE) * Math.fround(coeffs[i + 1]! - coeffs[i]!);
+  };
+  const leftCount = Math.trunc((maxIndex - start) / increment);
+  const left: number[] = [];
+  for (let position = start + leftCount * increment; position >= 0; position -= increment) left.push(coefficient(position));
+  const rightStart = increment - start;
+  const rightCount = Math.trunc((maxIndex - rightStart) / increment);
+  const right: number[] = [];
+  let position = rightStart + rightCount * increment;
+  do {
+    right.push(coefficient(position));
+    position -= increment;
+  } while (position > 0);
+  return { left: Float64Array.from(left), leftFirst: -leftCount, right: Float64Array.from(right), rightFirst: 1 + rightCount };
+}
+
+/**
+ * libsamplerate's sinc converter (sinc_mono_vari_process at a constant ratio), computed directly:
+ * the same double-precision walk of the input position (input_index += 1/ratio, split with
+ * fmod_one), the same fixed-point start index per output, the same interpolated coefficients
+ * (cached per start index, see {@link sincPhase}), and each output the left half summed from the
+ * farthest input towards the output instant, then the right half likewise, both in double, then
+ * (left + right) scaled and rounded to float — so every sample is bit-identical to the library's.
+ * Inputs outside the signal are zeros, as libsamplerate's zero lead-in and our zero flush.
+ */
+function exactResample(samples: Float32Array, ratio: number, outputLength: number, table: SincTable): Float32Array {
   const n = samples.length;
-  const output = new Float32Array(Math.ceil(n * ratio));
-  const last = taps.length - 1;
-  // Per phase p (output m = L·c + p): left taps for x[c − d … c] (farthest first) and right taps
-  // for x[c + 1 + d … c + 1] (farthest first).
-  const leftTaps: Float64Array[] = [];
-  const rightTaps: Float64Array[] = [];
-  let reach = 0;
-  for (let p = 0; p < ratio; p++) {
-    const left = new Float64Array(Math.floor((last - p) / ratio) + 1);
-    for (let j = 0; j < left.length; j++) left[j] = taps[p + ratio * (left.length - 1 - j)]!;
-    const first = ratio - p;
-    const right = new Float64Array(first <= last ? Math.floor((last - first) / ratio) + 1 : 0);
-    for (let j = 0; j < right.length; j++) right[j] = taps[first + ratio * (right.length - 1 - j)]!;
-    leftTaps.push(left);
-    rightTaps.push(right);
-    reach = Math.max(reach, left.length, right.length);
-  }
-  // Outputs whose taps all lie inside the signal take the straight loop; the rest check bounds.
-  const interiorStart = reach;
-  const interiorEnd = Math.max(interiorStart, n - reach - 1);
-  for (let m = 0; m < Math.min(output.length, interiorStart * ratio); m++) output[m] = exactSample(samples, ratio, taps, m);
-  for (let c = interiorStart; c < interiorEnd; c++) {
-    for (let p = 0; p < ratio; p++) {
-      const tl = leftTaps[p]!;
-      const tr = rightTaps[p]!;
-      const l0 = c - tl.length + 1;
-      const r0 = c + tr.length;
-      const common = Math.min(tl.length, tr.length);
-      let left = 0;
-      let right = 0;
+  const output = new Float32Array(outputLength);
+  const floatIncrement = table.indexIncrement * Math.min(ratio, 1);
+  const increment = lrint(floatIncrement * FP_ONE);
+  const scale = floatIncrement / table.indexIncrement;
+  const step = 1 / ratio;
+  const phases = new Map<number, SincPhase>();
+  let cachedTaps = 0;
+  // The last few phases used, checked before the map: small up-ratios cycle through a handful.
+  const recentStarts = new Int32Array(RECENT_PHASES).fill(-1);
+  const recent: SincPhase[] = [];
+  let current = 0;
+  let index = 0;
+  for (let m = 0; m < outputLength; m++) {
+    const start = lrint(index * floatIncrement * FP_ONE);
+    const slot = m % RECENT_PHASES;
+    let phase: SincPhase | undefined;
+    for (let r = 0; r < RECENT_PHASES; r++) {
+      if (recentStarts[r] === start) {
+        phase = recent[r]!;
+        break;
+      }
+    }
+    if (phase === undefined) {
+      phase = phases.get(start);
+      if (phase === undefined) {
+        phase = sincPhase(table, increment, start);
+        if (cachedTaps < MAX_CACHED_TAPS) {
+          phases.set(start, phase);
+          cachedTaps += phase.left.length + phase.right.length;
+        }
+      }
+    }
+    recentStarts[slot] = start;
+    recent[slot] = phase;
+    const tl = phase.left;
+    const tr = phase.right;
+    const l0 = current + phase.leftFirst;
+    const r0 = current + phase.rightFirst;
+    let left = 0;
+    let right = 0;
+    if (l0 >= 0 && r0 < n) {
       // Two independent sums, each in libsamplerate's order.
+      const common = Math.min(tl.length, tr.length);
       let j = 0;
       for (; j < common; j++) {
         left += tl[j]! * samples[l0 + j]!;
@@ -167,28 +273,15 @@ function upsampleExact(samples: Float32Array, ratio: number, taps: Float32Array)
       }
       for (let k = j; k < tl.length; k++) left += tl[k]! * samples[l0 + k]!;
       for (let k = j; k < tr.length; k++) right += tr[k]! * samples[r0 - k]!;
-      output[c * ratio + p] = left + right;
+    } else {
+      for (let j = Math.max(0, -l0); j < tl.length && l0 + j < n; j++) left += tl[j]! * samples[l0 + j]!;
+      for (let j = Math.max(0, r0 - n + 1); j < tr.length && r0 - j >= 0; j++) right += tr[j]! * samples[r0 - j]!;
     }
+    output[m] = scale * (left + right);
+    index += step;
+    const rem = fmodOne(index);
+    current += lrint(index - rem);
+    index = rem;
   }
-  for (let m = interiorEnd * ratio; m < output.length; m++) output[m] = exactSample(samples, ratio, taps, m);
   return output;
-}
-
-/** One output sample of {@link upsampleExact}, with inputs outside the signal read as zeros. */
-function exactSample(samples: Float32Array, ratio: number, taps: Float32Array, m: number): number {
-  const n = samples.length;
-  const last = taps.length - 1;
-  const current = Math.floor(m / ratio);
-  const phase = m - current * ratio;
-  let left = 0;
-  for (let d = Math.floor((last - phase) / ratio); d >= 0; d--) {
-    const i = current - d;
-    if (i >= 0 && i < n) left += taps[phase + ratio * d]! * samples[i]!;
-  }
-  let right = 0;
-  for (let d = Math.floor((last - ratio + phase) / ratio); d >= 0; d--) {
-    const i = current + 1 + d;
-    if (i < n) right += taps[ratio - phase + ratio * d]! * samples[i]!;
-  }
-  return left + right;
 }
