@@ -1,4 +1,4 @@
-import { PoolClosedError, type Pool, type TaskRequest } from "./pool.js";
+import { type Pool, PoolClosedError, type TaskRequest } from "./pool.js";
 
 export type FileOutcome<R> =
   | { path: string; ok: true; result: R }

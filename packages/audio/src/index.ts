@@ -1,6 +1,6 @@
 export { decodeFlac, decodeMp3, decodeOggOpus, decodeOggVorbis } from "./codecs.js";
-export { detectFormat } from "./detect.js";
 export type { DetectedFormat } from "./detect.js";
+export { detectFormat } from "./detect.js";
 export {
   AudioError,
   AudioFileNotFoundError,
@@ -12,8 +12,9 @@ export {
   NotAudioError,
   UnsupportedCodecError,
 } from "./errors.js";
-export { decodeAudio, downmix, LOAD_DEFAULTS, loadAudio } from "./load.js";
 export type { AudioData, DecodeAudioOptions, LoadAudioOptions } from "./load.js";
+export { decodeAudio, downmix, LOAD_DEFAULTS, loadAudio } from "./load.js";
+export type { HighpassOptions, Sos } from "./preprocess.js";
 export {
   butterworthHighpassSos,
   HIGHPASS_DEFAULTS,
@@ -23,10 +24,9 @@ export {
   sosFilter,
   sosMagnitudeResponse,
 } from "./preprocess.js";
-export type { HighpassOptions, Sos } from "./preprocess.js";
-export { resample } from "./resample.js";
 export type { ResampleOptions, ResampleQuality } from "./resample.js";
+export { resample } from "./resample.js";
 export type { AudioFormat, DecodedPcm } from "./types.js";
 export { decodeWav } from "./wav.js";
-export { encodeWav, writeWav } from "./wav-encode.js";
 export type { EncodeWavOptions, WavSampleFormat } from "./wav-encode.js";
+export { encodeWav, writeWav } from "./wav-encode.js";

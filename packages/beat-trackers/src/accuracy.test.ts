@@ -11,8 +11,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DSP_ACTIVATIONS } from "./activations.js";
 import { DBN_FIXED_BAR_LENGTHS, type DbnAllResult, dbnVariantName, runDbnVariants } from "./dbn-trackers.js";
-import { beatFMeasure, downbeatFMeasure } from "./metrics.js";
 import { trackBeatsDp } from "./dp.js";
+import { beatFMeasure, downbeatFMeasure } from "./metrics.js";
 import { trackBeatsMultifeature } from "./multifeature.js";
 import { type CorpusEntry, mean, testCorpus } from "./test-utils/corpus.js";
 import type { Beat } from "./types.js";

@@ -20,8 +20,8 @@
 import {
   cqt,
   cqtToChroma,
-  magnitudeSpectrogram,
   type Matrix,
+  magnitudeSpectrogram,
   melSpectrogram,
   type Spectrogram,
 } from "@tactus/dsp";

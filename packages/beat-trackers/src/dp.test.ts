@@ -1,9 +1,9 @@
 import { synthesizeClip } from "@tactus/datasets";
+import { seededRandom } from "@tactus/dsp";
 import { onsetStrength } from "@tactus/onset";
 import { describe, expect, it } from "vitest";
 import { DP_ENVELOPE_CACHE_KEY, dpBeatFrames, trackBeatsDp, trackBeatsDpFromEnvelope } from "./dp.js";
 import { beatFMeasure } from "./metrics.js";
-import { seededRandom } from "@tactus/dsp";
 
 const SR = 22050;
 

@@ -1,30 +1,12 @@
 export {
-  DBN_DOWNBEAT_DEFAULTS,
-  type DbnBeat,
-  type DbnDecodeResult,
-  type DbnDownbeatOptions,
-  decodeBeatsDownbeats,
-} from "./dbn/decode.js";
-export {
-  type BeatFMeasureOptions,
-  beatFMeasure,
-  type ContinuityOptions,
-  type ContinuityScores,
-  continuity,
-  downbeatFMeasure,
-  matchEvents,
-  onsetAlignmentF1,
-  trimBeats,
-} from "./metrics.js";
-export {
   type ActivationModel,
   type Activations,
   type CalibrationOptions,
   calibrateActivation,
   computeDspActivations,
+  type DownbeatWeights,
   DSP_ACTIVATION_DEFAULTS,
   DSP_ACTIVATIONS,
-  type DownbeatWeights,
   type DspActivationDetail,
   type DspActivationOptions,
   dspActivationModel,
@@ -32,6 +14,13 @@ export {
   hasRhythmicEvidence,
 } from "./activations.js";
 export { type AnalyzeBeatsOptions, analyzeBeats, type BeatAnalysis } from "./analyze.js";
+export {
+  DBN_DOWNBEAT_DEFAULTS,
+  type DbnBeat,
+  type DbnDecodeResult,
+  type DbnDownbeatOptions,
+  decodeBeatsDownbeats,
+} from "./dbn/decode.js";
 export {
   DBN_FIXED_BAR_LENGTHS,
   DBN_FREE_BAR_LENGTHS,
@@ -53,6 +42,17 @@ export {
   trackBeatsDp,
   trackBeatsDpFromEnvelope,
 } from "./dp.js";
+export {
+  type BeatFMeasureOptions,
+  beatFMeasure,
+  type ContinuityOptions,
+  type ContinuityScores,
+  continuity,
+  downbeatFMeasure,
+  matchEvents,
+  onsetAlignmentF1,
+  trimBeats,
+} from "./metrics.js";
 export {
   MULTIFEATURE_DEFAULTS,
   MULTIFEATURE_SAMPLE_RATE,

@@ -1,5 +1,5 @@
-import { onsetStrength } from "@tactus/onset";
 import { synthesizeClip } from "@tactus/datasets";
+import { onsetStrength } from "@tactus/onset";
 import { describe, expect, it } from "vitest";
 import {
   consensusTempo,

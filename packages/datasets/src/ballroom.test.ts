@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readBeatsFile } from "./beats-file.js";
 import { ballroomStyleMeter, loadBallroom } from "./ballroom.js";
+import { readBeatsFile } from "./beats-file.js";
 import { useTempDirs } from "./test-utils/tmp-dir.js";
 import { writeTree } from "./test-utils/tree.js";
 

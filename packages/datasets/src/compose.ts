@@ -4,7 +4,7 @@
  * downbeats and group starts, backbeats, hi-hats on subdivisions, fills at phrase ends, chords that
  * change at bar starts and comping that follows the grouping. No audio is rendered here.
  */
-import { chordAt, chordName, bassMidi, type Chord, type HarmonyPlan, keyName, planHarmony, voiceChord } from "./harmony.js";
+import { bassMidi, type Chord, chordAt, chordName, type HarmonyPlan, keyName, planHarmony, voiceChord } from "./harmony.js";
 import type { HitVoice, PitchedVoice, Voice } from "./instruments.js";
 import { groupStartPositions } from "./meter.js";
 import type { Rng } from "./prng.js";

@@ -1,5 +1,8 @@
-export { synthesizeClip, composeClip, resolveClipSpec } from "./synthesize.js";
-export type { ClipSpec, ClipMeta, SynthesizedClip } from "./synthesize.js";
+export type { BallroomOptions } from "./ballroom.js";
+export { BALLROOM_ANNOTATION_DIRS, BALLROOM_AUDIO_EXTENSIONS, BALLROOM_STYLES, ballroomStyleMeter, loadBallroom } from "./ballroom.js";
+export { formatBeats, parseBeats, readBeatsFile } from "./beats-file.js";
+export type { DatasetClass } from "./classes.js";
+export { DATASET_CLASSES, isDatasetClass, METER_WORDS } from "./classes.js";
 export type {
   BeatAnnotation,
   Instrumentation,
@@ -10,29 +13,30 @@ export type {
   Score,
   ScoreEvent,
 } from "./compose.js";
-export { defaultGrouping, formatGrouping, groupStartPositions, parseGrouping } from "./meter.js";
+export type { CorpusClip, CorpusOptions, CorpusResult, CorpusVariety, MeterVariant } from "./corpus.js";
 export {
   CORPUS_MANIFEST,
   DEFAULT_CLASSES,
   DEFAULT_VARIETY,
   GENERATOR_VERSION,
+  generateCorpus,
   LABELS_HEADER,
   METER_VARIANTS,
-  generateCorpus,
   planCorpus,
 } from "./corpus.js";
-export type { CorpusClip, CorpusOptions, CorpusResult, CorpusVariety, MeterVariant } from "./corpus.js";
-export { ANNOTATIONS_DIR, LABELS_CSV_FILE, LABELS_FILE, loadFolderDataset, resolveInsideRoot } from "./folder-dataset.js";
-export type { FolderDatasetEntry } from "./folder-dataset.js";
-export { formatBeats, parseBeats, readBeatsFile } from "./beats-file.js";
-export { DatasetFormatError, DatasetPathError, InvalidSpecError } from "./errors.js";
-export { Rng, hashSeed } from "./prng.js";
-export { DATASET_CLASSES, isDatasetClass, METER_WORDS } from "./classes.js";
-export type { DatasetClass } from "./classes.js";
-export { expandSplit, hashSplit, inSplit, SPLIT_SELECTORS, SPLITS, songSplit, songStem, stemHashPercent } from "./split.js";
-export type { Split, SplitSelector } from "./split.js";
-export { emptyReport, isCorrect, isMultiLabel, targetVector, trueClass } from "./entry.js";
+export type { RenderCorpusOptions, RenderCorpusResult, RenderedCorpusClip } from "./corpus-render.js";
+export { MIDI_DIR, planRenderCorpus, RENDER_GENERATOR_VERSION, RENDER_VARIETY, renderCorpus } from "./corpus-render.js";
 export type { DatasetEntry, DatasetName, LoadReport, MeterTargets, MissingAudio, UnknownLabel } from "./entry.js";
+export { emptyReport, isCorrect, isMultiLabel, targetVector, trueClass } from "./entry.js";
+export { DatasetFormatError, DatasetPathError, InvalidSpecError } from "./errors.js";
+export type { FolderDatasetEntry } from "./folder-dataset.js";
+export { ANNOTATIONS_DIR, LABELS_CSV_FILE, LABELS_FILE, loadFolderDataset, resolveInsideRoot } from "./folder-dataset.js";
+export type { GmArrangement, GmChannelMix, PitchedRole } from "./gm.js";
+export { chooseGmArrangement, GM_CHANNELS, GM_DRUM_CHANNEL, GM_DRUM_KITS, GM_PROGRAM_NAMES, GM_PROGRAM_SETS, midiVelocity } from "./gm.js";
+export type { FolderOptions, FoundDataset, LoadDatasetOptions } from "./load.js";
+export { DATASET_NAMES, findExtraDatasets, loadDataset, loadFolder } from "./load.js";
+export { defaultGrouping, formatGrouping, groupStartPositions, parseGrouping } from "./meter.js";
+export type { Meter2800Corrections, Meter2800Options } from "./meter2800.js";
 export {
   loadMeter2800,
   METER2800_CORRECTIONS_FILE,
@@ -43,32 +47,28 @@ export {
   parseMeter2800Filename,
   readMeter2800Corrections,
 } from "./meter2800.js";
-export type { Meter2800Corrections, Meter2800Options } from "./meter2800.js";
-export { loadWikimeter, parseMeterList, toTargets, WIKIMETER_LABEL_FILE } from "./wikimeter.js";
-export type { WikimeterOptions } from "./wikimeter.js";
-export { BALLROOM_ANNOTATION_DIRS, BALLROOM_AUDIO_EXTENSIONS, BALLROOM_STYLES, ballroomStyleMeter, loadBallroom } from "./ballroom.js";
-export type { BallroomOptions } from "./ballroom.js";
-export { DATASET_NAMES, findExtraDatasets, loadDataset, loadFolder } from "./load.js";
-export type { FolderOptions, FoundDataset, LoadDatasetOptions } from "./load.js";
-export { parseTable, splitRow } from "./table.js";
-export type { Table, TableRow } from "./table.js";
-export { encodeMidiFile, encodeVarLen, SECONDS_TIMING, secondsToTicks, sortMidiEvents } from "./midi.js";
 export type { MidiEvent, MidiFile, MidiTrack } from "./midi.js";
-export { chooseGmArrangement, GM_CHANNELS, GM_DRUM_CHANNEL, GM_DRUM_KITS, GM_PROGRAM_NAMES, GM_PROGRAM_SETS, midiVelocity } from "./gm.js";
-export type { GmArrangement, GmChannelMix, PitchedRole } from "./gm.js";
-export { composeMelody } from "./midi-melody.js";
+export { encodeMidiFile, encodeVarLen, SECONDS_TIMING, secondsToTicks, sortMidiEvents } from "./midi.js";
 export type { MelodyNote } from "./midi-melody.js";
+export { composeMelody } from "./midi-melody.js";
+export { hashSeed, Rng } from "./prng.js";
+export type { FluidsynthOptions, FluidsynthSetup, MidiClip, RenderedMidiClip } from "./render-midi.js";
 export {
   composeMidiClip,
   DEFAULT_SOUNDFONTS,
-  findFluidsynth,
   FLUIDSYNTH_PACKAGES,
+  findFluidsynth,
   measureFluidsynthLatency,
+  RenderToolError,
   renderGmClip,
   renderMidiWithFluidsynth,
-  RenderToolError,
   scoreToMidi,
 } from "./render-midi.js";
-export type { FluidsynthOptions, FluidsynthSetup, MidiClip, RenderedMidiClip } from "./render-midi.js";
-export { MIDI_DIR, planRenderCorpus, RENDER_GENERATOR_VERSION, RENDER_VARIETY, renderCorpus } from "./corpus-render.js";
-export type { RenderCorpusOptions, RenderCorpusResult, RenderedCorpusClip } from "./corpus-render.js";
+export type { Split, SplitSelector } from "./split.js";
+export { expandSplit, hashSplit, inSplit, SPLIT_SELECTORS, SPLITS, songSplit, songStem, stemHashPercent } from "./split.js";
+export type { ClipMeta, ClipSpec, SynthesizedClip } from "./synthesize.js";
+export { composeClip, resolveClipSpec, synthesizeClip } from "./synthesize.js";
+export type { Table, TableRow } from "./table.js";
+export { parseTable, splitRow } from "./table.js";
+export type { WikimeterOptions } from "./wikimeter.js";
+export { loadWikimeter, parseMeterList, toTargets, WIKIMETER_LABEL_FILE } from "./wikimeter.js";

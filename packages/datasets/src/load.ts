@@ -4,12 +4,12 @@
  */
 import { readdir } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
-import { DATASET_CLASSES, isDatasetClass } from "./classes.js";
 import { loadBallroom } from "./ballroom.js";
+import { DATASET_CLASSES, isDatasetClass } from "./classes.js";
 import { type DatasetEntry, type DatasetName, emptyReport, type LoadReport } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
 import { ANNOTATIONS_DIR, exists, LABELS_CSV_FILE, LABELS_FILE, readFolderLabels, resolveInsideRoot } from "./folder-dataset.js";
-import { loadMeter2800, meter2800LabelFile, type Meter2800Options } from "./meter2800.js";
+import { loadMeter2800, type Meter2800Options, meter2800LabelFile } from "./meter2800.js";
 import { hashSplit, inSplit, type SplitSelector } from "./split.js";
 import { loadWikimeter, WIKIMETER_LABEL_FILE } from "./wikimeter.js";
 

@@ -8,8 +8,8 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type AnalysisCache, type Component, defineComponent, openCache } from "@tactus/cache";
 import { TRACKERS, type TrackerName } from "@tactus/beat-trackers";
+import { type AnalysisCache, type Component, defineComponent, openCache } from "@tactus/cache";
 import { onsetMlpSignal, SIGNALS } from "@tactus/signals";
 import { checkpointStamp } from "./model.js";
 import { DEFAULT_ONSET_MLP_DIR, ONSET_MLP_SIGNAL, onsetMlpCheckpointHash } from "./onset-mlp.js";

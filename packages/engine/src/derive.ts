@@ -13,8 +13,8 @@ import {
   type TempoCandidate,
   type TempoCurve,
   type TempoEstimate,
-  type TrackerBeats,
   TRACKER_NAMES,
+  type TrackerBeats,
   tempoCurve,
 } from "@tactus/beat-trackers";
 import { selectBestDbn } from "@tactus/features";

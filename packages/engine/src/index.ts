@@ -1,8 +1,8 @@
 // @tactus/engine — the whole meter and tempo analysis through the LMDB cache.
 
 export {
-  analyzeAudio,
   type AnalyzeAudioOptions,
+  analyzeAudio,
   analyzeFile,
   type FeaturesForFileOptions,
   featuresForFile,
@@ -28,7 +28,6 @@ export type { BeatRecord, FileRecords, OnsetsRecord, SignalRecord, TrackerRecord
 export { detectSections, SECTION_DEFAULTS, sectionBoundaries, sectionTempo } from "./sections.js";
 export { clearSourceMemo, importSpecifiers, moduleClosure, packageFiles, packageModule } from "./sources.js";
 export { COMPUTED_SIGNALS } from "./stages/signals.js";
-export { computeFeatureVector, cropWindow } from "./vector.js";
 export type {
   AnalysisDetails,
   AnalysisResult,
@@ -45,3 +44,4 @@ export type {
   WarmOptions,
   WarmResult,
 } from "./types.js";
+export { computeFeatureVector, cropWindow } from "./vector.js";

@@ -5,8 +5,9 @@
  * The onset-MLP signal (with a checkpoint) is computed from the audio block, cached or fresh, so
  * it never needs decoding.
  */
-import { type AnalysisCache, CacheError, type Component, keyFor, type PutEntry } from "@tactus/cache";
+
 import { TRACKER_NAMES, type TrackerName } from "@tactus/beat-trackers";
+import { type AnalysisCache, CacheError, type Component, keyFor, type PutEntry } from "@tactus/cache";
 import type { LoadedCheckpoint } from "@tactus/meternet";
 import { signalCacheName } from "./components.js";
 import { type Derived, derive } from "./derive.js";

@@ -5,7 +5,7 @@
  * give identical results.
  */
 import type { Beat, TrackerResult } from "@tactus/beat-trackers";
-import { type MeterScores, isMeterKey } from "@tactus/signals";
+import { isMeterKey, type MeterScores } from "@tactus/signals";
 
 /** A beat as stored (reference format). */
 export interface BeatRecord {

@@ -41,7 +41,7 @@ import {
   SALIENCE_METERS,
   subBlockRange,
 } from "./layout.js";
-import { ClipTooShortError, type ClipTooShort, firstNonFinite, MIN_CLIP_DURATION_SEC, NonFiniteSamplesError } from "./prepare.js";
+import { type ClipTooShort, ClipTooShortError, firstNonFinite, MIN_CLIP_DURATION_SEC, NonFiniteSamplesError } from "./prepare.js";
 
 /** Analysis parameters (librosa 0.11 defaults the reference relied on). */
 export const AUDIO_DEFAULTS = {

@@ -1,6 +1,23 @@
 // @tactus/features — the 1630-dim MeterNet input vector and its layout table.
 
 export {
+  type AnalyzeOptions,
+  AUDIO_DEFAULTS,
+  type AudioBlockOptions,
+  type AudioBlockResult,
+  analyzeClip,
+  audioBlock,
+  type ClipAnalysis,
+  findPeaks,
+  frameRms,
+  librosaTempo,
+  spectralFlux,
+  tempoCandidates,
+  tryAudioBlock,
+  windowMax,
+} from "./audio-block.js";
+export { type BarLengthScores, BEAT_MIN_BEATS, beatBlock, beatSlotFeatures, dominantMeter, selectBestDbn } from "./beat-block.js";
+export {
   A1_MULTIPLE_RANGE,
   A1_MULTIPLE_VALUES,
   A1_MULTIPLES,
@@ -24,8 +41,8 @@ export {
   HISTOGRAM_BAR_LENGTHS,
   HISTOGRAM_BINS,
   LAYOUT_ID,
-  layoutHash,
   type LayoutRow,
+  layoutHash,
   layoutRows,
   N_CONTRAST_ROWS,
   N_MFCC,
@@ -57,24 +74,7 @@ export {
   type PrepareResult,
   prepareClip,
 } from "./prepare.js";
-export {
-  type AnalyzeOptions,
-  AUDIO_DEFAULTS,
-  type AudioBlockOptions,
-  type AudioBlockResult,
-  analyzeClip,
-  audioBlock,
-  type ClipAnalysis,
-  findPeaks,
-  frameRms,
-  librosaTempo,
-  spectralFlux,
-  tempoCandidates,
-  tryAudioBlock,
-  windowMax,
-} from "./audio-block.js";
-export { type BeatsBySlot, SSM_MIN_BEATS, ssmBlock, ssmSlotFeatures } from "./ssm-block.js";
-export { type BarLengthScores, BEAT_MIN_BEATS, beatBlock, beatSlotFeatures, dominantMeter, selectBestDbn } from "./beat-block.js";
 export { type ScoresBySlot, signalBlock } from "./signal-block.js";
+export { type BeatsBySlot, SSM_MIN_BEATS, ssmBlock, ssmSlotFeatures } from "./ssm-block.js";
 export { tempoBlock } from "./tempo-block.js";
 export { assembleFeatureVector, FeatureBlockError, type FeatureBlocks } from "./vector.js";

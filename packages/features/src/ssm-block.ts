@@ -1,5 +1,5 @@
-import type { BeatLike } from "@tactus/signals";
 import type { Matrix } from "@tactus/dsp";
+import type { BeatLike } from "@tactus/signals";
 import { SSM_BLOCK, SSM_LAGS, SSM_SLOT_LENGTH, TRACKER_SLOTS } from "./layout.js";
 
 /** Beats of each tracker slot (layout TRACKER_SLOTS: dbn, multifeature, dbn_best), times inside the crop. */

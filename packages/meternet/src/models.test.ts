@@ -1,6 +1,6 @@
-import * as tf from "@tensorflow/tfjs-core";
 import { FEATURE_LENGTH } from "@tactus/features";
 import { METER_CLASSES } from "@tactus/signals";
+import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "./backend.js";
 import {

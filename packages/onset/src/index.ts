@@ -1,8 +1,6 @@
 // @tactus/onset — onset-strength envelope, onset events and global tempo estimates (librosa 0.11 semantics).
 
-export { SPECTRAL_FRONT_END_DEFAULTS, spectralFrontEnd } from "./front-end.js";
-export type { SpectralFrontEnd, SpectralFrontEndOptions } from "./front-end.js";
-
+export type { OnsetAggregate, OnsetEnvelope, OnsetStrengthOptions } from "./envelope.js";
 export {
   envelopeTimes,
   normalizedEnvelope,
@@ -10,11 +8,11 @@ export {
   onsetStrength,
   onsetStrengthFromMelDb,
 } from "./envelope.js";
-export type { OnsetAggregate, OnsetEnvelope, OnsetStrengthOptions } from "./envelope.js";
-
-export { backtrackToMinima, ONSET_EVENTS_DEFAULTS, onsetEvents } from "./events.js";
 export type { OnsetEvents, OnsetEventsOptions } from "./events.js";
-
+export { backtrackToMinima, ONSET_EVENTS_DEFAULTS, onsetEvents } from "./events.js";
+export type { SpectralFrontEnd, SpectralFrontEndOptions } from "./front-end.js";
+export { SPECTRAL_FRONT_END_DEFAULTS, spectralFrontEnd } from "./front-end.js";
+export type { BpmCandidate, TempoLibrosaOptions, TempoTempogramOptions } from "./tempo.js";
 export {
   LIBROSA_TEMPO_CONFIDENCE,
   librosaTempoLag,
@@ -24,4 +22,3 @@ export {
   tempoLibrosa,
   tempoTempogram,
 } from "./tempo.js";
-export type { BpmCandidate, TempoLibrosaOptions, TempoTempogramOptions } from "./tempo.js";

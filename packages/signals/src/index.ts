@@ -1,5 +1,15 @@
 // @tactus/signals — meter signals: name → { "num/den": score }. ({} = no opinion.)
 
+export { AUTOCORR_DEFAULTS, onsetAutocorrelationScores } from "./autocorr.js";
+export {
+  BAR_TRACKING_DEFAULTS,
+  type BarTrackingOptions,
+  barLogProbability,
+  barTrackingKey,
+  barTrackingScores,
+  sampleOnBeats,
+} from "./bar-tracking.js";
+export { HCDF_CANDIDATES, HCDF_MIN_DURATION_SEC, hcdfScores } from "./hcdf.js";
 export {
   isMeterKey,
   METER_CLASSES,
@@ -11,8 +21,8 @@ export {
   parseMeterKey,
   scoresToVector,
 } from "./meters.js";
-export type { BeatLike, FrameSeries, SignalDefinition, SignalInputs, SignalOutcome } from "./types.js";
-
+export { ONSET_MLP_KEYS, onsetMlpScores, onsetMlpSignal } from "./onset-mlp.js";
+export { nonSilentFraction } from "./quality.js";
 export {
   computeSignal,
   computeSignals,
@@ -24,17 +34,5 @@ export {
   spacingSignalName,
   UnknownSignalError,
 } from "./registry.js";
-
 export { downbeatSpacingScores, SPACING_MIN_RATIO, SPACING_OCTAVE_BONUS } from "./spacing.js";
-export { AUTOCORR_DEFAULTS, onsetAutocorrelationScores } from "./autocorr.js";
-export {
-  BAR_TRACKING_DEFAULTS,
-  type BarTrackingOptions,
-  barLogProbability,
-  barTrackingKey,
-  barTrackingScores,
-  sampleOnBeats,
-} from "./bar-tracking.js";
-export { HCDF_CANDIDATES, HCDF_MIN_DURATION_SEC, hcdfScores } from "./hcdf.js";
-export { ONSET_MLP_KEYS, onsetMlpScores, onsetMlpSignal } from "./onset-mlp.js";
-export { nonSilentFraction } from "./quality.js";
+export type { BeatLike, FrameSeries, SignalDefinition, SignalInputs, SignalOutcome } from "./types.js";

@@ -2,7 +2,7 @@ import { TRACKERS } from "@tactus/beat-trackers";
 import { AUTOCORR_SOURCE, onsetAutocorrelationScores } from "./autocorr.js";
 import { BAR_TRACKING_DEFAULTS, BAR_TRACKING_SOURCE, barTrackingKey, barTrackingScores } from "./bar-tracking.js";
 import { HCDF_CANDIDATES, HCDF_SOURCE, hcdfScores } from "./hcdf.js";
-import { isMeterKey, type MeterKey, METERS_SOURCE } from "./meters.js";
+import { isMeterKey, METERS_SOURCE, type MeterKey } from "./meters.js";
 import { onsetMlpSignal } from "./onset-mlp.js";
 import { downbeatSpacingScores, SPACING_SOURCE } from "./spacing.js";
 import type { SignalDefinition, SignalInputs, SignalOutcome } from "./types.js";

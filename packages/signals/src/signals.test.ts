@@ -19,8 +19,8 @@ import {
   UnknownSignalError,
 } from "./registry.js";
 import { downbeatSpacingScores } from "./spacing.js";
-import type { BeatLike } from "./types.js";
 import { type AnalyzedClip, analyzedClips, evalClips, numeratorHit, Tally, tallyTable, topKey } from "./test-utils/clips.js";
+import type { BeatLike } from "./types.js";
 
 const FPS = 22050 / 512;
 

@@ -24,8 +24,8 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
-import { CORPUS_MANIFEST, type DatasetEntry, SPLITS, type Split, targetVector } from "@tactus/datasets";
 import { type AnalysisCache, type Component, fingerprint, keyFor } from "@tactus/cache";
+import { CORPUS_MANIFEST, type DatasetEntry, SPLITS, type Split, targetVector } from "@tactus/datasets";
 import { featuresForFile, ONSET_MLP_SIGNAL } from "@tactus/engine";
 import { FEATURE_LENGTH, LAYOUT_ID } from "@tactus/features";
 import { METER_CLASSES, METER_KEYS, scoresToVector } from "@tactus/signals";

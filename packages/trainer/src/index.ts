@@ -2,12 +2,29 @@
 // evaluation and run snapshots. The CLI (`tactus extract|train|grid|eval|dashboard`) is a thin
 // layer over these functions.
 
-export { DATA_DIR_ENV, type DataPaths, dataPaths } from "./paths.js";
-export { writeFileAtomic, writeJsonAtomic } from "./files.js";
-// Recovery of every model folder under a data root (promotion itself: @tactus/meternet).
-export * from "./promotion.js";
-export { decodeNpy, encodeNpy, type Matrix, readNpy, writeNpy } from "./npy.js";
-export { argmax, classIndex, N_CLASSES } from "./labels.js";
+export {
+  formatSharpen,
+  type InputOptions,
+  type LoadedDataset,
+  loadDataset,
+  missingOnsetMlpInput,
+  modelInput,
+  parseSharpen,
+  type Sharpen,
+  type SplitData,
+  StaleDatasetError,
+} from "./dataset.js";
+export {
+  type CheckpointInfo,
+  type DatasetRecord,
+  type EvalOptions,
+  type EvalOutcome,
+  type EvalTimings,
+  evaluate,
+  type FileResult,
+  predictedClass,
+  quickSample,
+} from "./eval.js";
 export {
   currentFingerprints,
   DATASET_FORMAT,
@@ -28,46 +45,17 @@ export {
   staleness,
   WARM_FIRST,
 } from "./extract.js";
-export {
-  formatSharpen,
-  type InputOptions,
-  type LoadedDataset,
-  loadDataset,
-  missingOnsetMlpInput,
-  modelInput,
-  parseSharpen,
-  type Sharpen,
-  type SplitData,
-  StaleDatasetError,
-} from "./dataset.js";
-export { type ClassCount, type ClassMetrics, type ConfusionMatrix, classMetrics, confusionMatrix, pct, rowMetrics } from "./metrics.js";
-export {
-  batchBounds,
-  codeRevision,
-  cosineWarmRestartLr,
-  defaultTrainConfig,
-  type EpochReport,
-  epochLine,
-  perClassLine,
-  positiveWeights,
-  RARE_CLASSES,
-  sampleWithReplacement,
-  samplerWeights,
-  saveTrainedModel,
-  type TrainConfig,
-  type TrainHooks,
-  type TrainResult,
-  trainModel,
-} from "./train.js";
+export { writeFileAtomic, writeJsonAtomic } from "./files.js";
 export {
   ARBITER_BOOST_RARE,
   ARBITER_SHARPEN,
   type Combo,
   type ComboParams,
-  combosOf,
   comboOf,
+  combosOf,
   configFor,
   DEFAULT_METERNET_AXES,
+  datasetIdentity,
   defaultAxes,
   FULL_METERNET_AXES,
   type GridAxes,
@@ -80,21 +68,15 @@ export {
   promote,
   RESULTS_FILE,
   readResults,
-  datasetIdentity,
   runGrid,
   winnerOf,
 } from "./grid.js";
-export {
-  type CheckpointInfo,
-  type DatasetRecord,
-  type EvalOptions,
-  type EvalOutcome,
-  type EvalTimings,
-  evaluate,
-  type FileResult,
-  predictedClass,
-  quickSample,
-} from "./eval.js";
+export { argmax, classIndex, N_CLASSES } from "./labels.js";
+export { type ClassCount, type ClassMetrics, type ConfusionMatrix, classMetrics, confusionMatrix, pct, rowMetrics } from "./metrics.js";
+export { decodeNpy, encodeNpy, type Matrix, readNpy, writeNpy } from "./npy.js";
+export { DATA_DIR_ENV, type DataPaths, dataPaths } from "./paths.js";
+// Recovery of every model folder under a data root (promotion itself: @tactus/meternet).
+export * from "./promotion.js";
 export {
   baselineFor,
   formatDashboard,
@@ -102,9 +84,27 @@ export {
   formatRegressions,
   listRuns,
   type Regression,
+  RUN_FORMAT,
   type RunSnapshot,
   regressions,
-  RUN_FORMAT,
   type SavedRun,
   saveRun,
 } from "./runs.js";
+export {
+  batchBounds,
+  codeRevision,
+  cosineWarmRestartLr,
+  defaultTrainConfig,
+  type EpochReport,
+  epochLine,
+  perClassLine,
+  positiveWeights,
+  RARE_CLASSES,
+  samplerWeights,
+  sampleWithReplacement,
+  saveTrainedModel,
+  type TrainConfig,
+  type TrainHooks,
+  type TrainResult,
+  trainModel,
+} from "./train.js";

@@ -10,10 +10,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createModel, createRng, initBackend, saveCheckpoint } from "@tactus/meternet";
+import { createModel, createRng, initBackend, promotionPaths, saveCheckpoint } from "@tactus/meternet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataPaths } from "./paths.js";
-import { promotionPaths } from "@tactus/meternet";
 import { recoverPromotion } from "./promotion.js";
 
 const KILLS = 10;

@@ -2,10 +2,9 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkpointHash, createModel, initBackend, saveCheckpoint, WEIGHTS_FILE } from "@tactus/meternet";
+import { checkpointHash, createModel, initBackend, promoteCheckpoint, promotionPaths, recoverModelDir, saveCheckpoint, WEIGHTS_FILE } from "@tactus/meternet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataPaths } from "./paths.js";
-import { promoteCheckpoint, promotionPaths, recoverModelDir } from "@tactus/meternet";
 import { recoverPromotion } from "./promotion.js";
 
 let root: string;

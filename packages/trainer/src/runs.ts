@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { confusionMatrixSvg } from "@tactus/plots";
 import { METER_CLASSES } from "@tactus/signals";
-import { writeFileAtomic, writeJsonAtomic } from "./files.js";
 import type { CheckpointInfo, DatasetRecord } from "./eval.js";
+import { writeFileAtomic, writeJsonAtomic } from "./files.js";
 import type { ConfusionMatrix } from "./metrics.js";
 import { codeRevision } from "./train.js";
 

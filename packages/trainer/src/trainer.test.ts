@@ -6,14 +6,14 @@ import { LAYOUT_ID } from "@tactus/features";
 import { createRng } from "@tactus/meternet";
 import { METER_CLASSES } from "@tactus/signals";
 import { describe, expect, it } from "vitest";
+import { quickSample } from "./eval.js";
 import { type DatasetMeta, staleness } from "./extract.js";
 import { combosOf, defaultAxes, FULL_METERNET_AXES, winnerOf } from "./grid.js";
 import { argmax, classIndex, N_CLASSES } from "./labels.js";
 import { classMetrics } from "./metrics.js";
 import { decodeNpy, encodeNpy, readNpy, writeNpy } from "./npy.js";
-import { quickSample } from "./eval.js";
 import { regressions } from "./runs.js";
-import { batchBounds, cosineWarmRestartLr, positiveWeights, sampleWithReplacement, samplerWeights } from "./train.js";
+import { batchBounds, cosineWarmRestartLr, positiveWeights, samplerWeights, sampleWithReplacement } from "./train.js";
 
 describe("npy", () => {
   it("writes a v1.0 header aligned to 64 bytes and reads it back", () => {

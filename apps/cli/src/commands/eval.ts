@@ -1,4 +1,5 @@
 import { basename, resolve } from "node:path";
+import type { DatasetEntry } from "@tactus/datasets";
 import { openEngineCache } from "@tactus/engine";
 import {
   baselineFor,
@@ -12,7 +13,6 @@ import {
   saveRun,
 } from "@tactus/trainer";
 import type { Command } from "commander";
-import type { DatasetEntry } from "@tactus/datasets";
 import { type FailureFlags, failureOptions, reportFailures, skippedFailures } from "../batch-failures.js";
 import { type DatasetFlags, datasetOptions, printSelection, selectDataset } from "../dataset-select.js";
 import { describeFailure, UsageError } from "../fail.js";

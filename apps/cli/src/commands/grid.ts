@@ -3,10 +3,11 @@ import { join, resolve } from "node:path";
 import { engineComponents } from "@tactus/engine";
 import type { ModelKind } from "@tactus/meternet";
 import {
-  combosOf,
   comboOf,
+  combosOf,
   currentFingerprints,
   dataPaths,
+  datasetIdentity,
   defaultAxes,
   defaultTrainConfig,
   type GridAxes,
@@ -14,7 +15,6 @@ import {
   pct,
   RESULTS_FILE,
   readResults,
-  datasetIdentity,
   runGrid,
   winnerOf,
 } from "@tactus/trainer";

@@ -1,6 +1,6 @@
+import { seededRandom as mulberry32 } from "@tactus/dsp";
 import { describe, expect, it } from "vitest";
 import { type DbnBeat, decodeBeatsDownbeats } from "./decode.js";
-import { seededRandom as mulberry32 } from "@tactus/dsp";
 
 
 interface Synthetic {

@@ -1,7 +1,7 @@
+import { seededRandom as mulberry32 } from "@tactus/dsp";
 import { describe, expect, it } from "vitest";
 import { type BarModel, beatIntervals, buildBarModel } from "./state-space.js";
 import { type ObservationLogDensities, viterbiBarPointer } from "./viterbi.js";
-import { seededRandom as mulberry32 } from "@tactus/dsp";
 
 
 /**

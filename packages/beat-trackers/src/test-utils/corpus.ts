@@ -1,5 +1,6 @@
 import { planCorpus, type SynthesizedClip, synthesizeClip } from "@tactus/datasets";
 import { seededRandom } from "@tactus/dsp";
+
 export { seededRandom };
 
 /** One synthetic clip with its meter class. */

@@ -1,5 +1,6 @@
 /** Deterministic test signals and brute-force references (test-only; excluded from the build). */
 import { seededRandom } from "../random.js";
+
 export { seededRandom };
 
 

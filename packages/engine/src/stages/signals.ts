@@ -3,7 +3,7 @@
  * signals that read audio (bar_tracking: downbeat activation and loudness; hcdf: chroma), the clip.
  * Model signals without a model (onset_mlp) are not computed: they are reported "unavailable".
  */
-import { type SignalDefinition, type SignalInputs, SIGNALS, computeSignal, nonSilentFraction } from "@tactus/signals";
+import { computeSignal, nonSilentFraction, SIGNALS, type SignalDefinition, type SignalInputs } from "@tactus/signals";
 import type { Derived } from "../derive.js";
 import { type OnsetsRecord, type SignalRecord, scoresToRecord } from "../records.js";
 import type { ClipContext } from "./clip.js";

@@ -1,5 +1,6 @@
 /** Deterministic test signals for the feature tests (test-only; excluded from the build). */
 import { seededRandom } from "@tactus/dsp";
+
 export { seededRandom };
 
 

@@ -1,5 +1,6 @@
 /** Deterministic test signals: click tracks, noise and silence. */
 import { seededRandom } from "@tactus/dsp";
+
 export { seededRandom };
 
 

@@ -1,4 +1,4 @@
-import { type BeatAnalysis, analyzeBeats, onsetAlignmentF1, TRACKERS } from "@tactus/beat-trackers";
+import { analyzeBeats, type BeatAnalysis, onsetAlignmentF1, TRACKERS } from "@tactus/beat-trackers";
 import { synthesizeClip } from "@tactus/datasets";
 import { METER_KEYS, type MeterScores } from "../meters.js";
 import type { BeatLike } from "../types.js";
