@@ -165,16 +165,15 @@ describe("tactus analyze on bad input", () => {
     expect(res.stderr).toMatch(/warning: no MeterNet checkpoint: fallback meter \(.*mètre 7∕8 ♪\.wav/);
   }, 150_000);
 
-  it("shows decoder warnings when it decodes; a cached re-run drops them (known issue)", async () => {
+  it("shows decoder warnings when it decodes, and again on a cached re-run that decodes nothing", async () => {
     const c = results().find((r) => r.name === "float WAV with NaN/±Inf samples")!;
     const args = ["analyze", "--json", "--cache-dir", join(dir, "cache-rerun"), c.file];
     const first = JSON.parse((await tactus(args, dir, PER_FILE_MS)).stdout) as ResultJson;
     const second = JSON.parse((await tactus(args, dir, PER_FILE_MS)).stdout) as ResultJson;
     expect(first.warnings.some((w) => c.warning!.test(w))).toBe(true);
     expect(second.cache.fast_path).toBe(true);
-    // Known issue: decoder warnings are not cached, so the fast path (nothing decoded) drops them.
-    // When they are cached, flip this to `toBe(true)` and update docs/RELIABILITY.md.
-    expect(second.warnings.some((w) => c.warning!.test(w))).toBe(false);
+    // Remembered with the file's entries (the cache's memo store): the fast path reports them too.
+    expect(second.warnings.filter((w) => c.warning!.test(w))).toEqual(first.warnings.filter((w) => c.warning!.test(w)));
   }, 60_000);
 
   it("analyses a long (tiled) clip within the per-file budget", async () => {

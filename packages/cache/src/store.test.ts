@@ -476,6 +476,15 @@ describe("memo.lmdb", () => {
     expect(off.getDerived("vec", ah, "stamp1")).toBeUndefined();
   });
 
+  it("commits remembered values without a close (worker processes never close their cache)", async () => {
+    const dir = tempDir();
+    const writer = openTracked({ dir });
+    writer.putDerived("vec", "d".repeat(16), "s1", new Uint8Array([7, 8]));
+    await new Promise((resolve) => setImmediate(resolve));
+    const reader = openTracked({ dir });
+    expect([...reader.getDerived("vec", "d".repeat(16), "s1")!]).toEqual([7, 8]);
+  });
+
   it("opens the cache without a memo when memo.lmdb is unusable", async () => {
     const dir = tempDir();
     const audio = join(dir, "song.wav");

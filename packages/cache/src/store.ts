@@ -186,9 +186,9 @@ export function openCache(options: OpenCacheOptions = {}): AnalysisCache {
 
 /**
  * The memo environment. Keys: `hash:<absolute path>` → `<hash> <stat signature>`;
- * `derived:<name>:<audio hash>` → `<stamp>\n<bytes>`. New entries are written in batches with
- * synchronous commits (as `putMany`), at the latest on close; a failed write only costs a later
- * recomputation.
+ * `derived:<name>:<audio hash>` → `<stamp>\n<bytes>`. New entries are committed synchronously (as
+ * `putMany`) in one transaction per event-loop turn (or per 512), so a process that never closes
+ * the cache keeps them too; a failed write only costs a later recomputation.
  */
 class FileMemo implements FileHashMemo {
   static readonly BATCH = 512;
@@ -200,9 +200,13 @@ class FileMemo implements FileHashMemo {
   #read(key: string): Buffer | undefined {
     return this.#pending.get(key) ?? this.#db.get(Buffer.from(key, "utf8"));
   }
+  #scheduled: NodeJS.Immediate | null = null;
   #write(key: string, value: Buffer): void {
     this.#pending.set(key, value);
     if (this.#pending.size >= FileMemo.BATCH) this.flush();
+    // Committed soon after, in one transaction with whatever else this turn wrote: processes that
+    // never close the cache (worker processes) keep what they remembered.
+    else this.#scheduled ??= setImmediate(() => this.flush());
   }
   get(absolute: string, signature: string): string | undefined {
     const value = this.#read(`hash:${absolute}`)?.toString("utf8");
@@ -224,6 +228,8 @@ class FileMemo implements FileHashMemo {
     this.#write(key, Buffer.concat([Buffer.from(`${stamp}\n`, "utf8"), bytes]));
   }
   flush(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
     if (this.#pending.size === 0) return;
     const entries = [...this.#pending];
     this.#pending.clear();

@@ -7,7 +7,7 @@
  */
 
 import { TRACKER_NAMES, type TrackerName } from "@tactus/beat-trackers";
-import { type AnalysisCache, CacheError, type Component, keyFor, type PutEntry } from "@tactus/cache";
+import { type AnalysisCache, CacheError, type Component, fingerprint, keyFor, type PutEntry } from "@tactus/cache";
 import type { LoadedCheckpoint } from "@tactus/meternet";
 import { signalCacheName } from "./components.js";
 import { type Derived, derive } from "./derive.js";
@@ -80,6 +80,40 @@ export function onsetMlpComponent(cache: AnalysisCache | null, checkpoint: Loade
   return component && component.extra === checkpoint!.hash ? component : undefined;
 }
 
+/** Name of the decoder warnings remembered per audio hash (`AnalysisCache.putDerived`). */
+const DECODE_WARNINGS = "decode-warnings";
+
+/**
+ * The stamp of remembered decoder warnings: the onsets component's fingerprint, which covers the
+ * decoding and preprocessing code (and changes with it). Undefined when the cache lacks it.
+ */
+function decodeWarningsStamp(cache: AnalysisCache): string | undefined {
+  const onsets = componentOf(cache, "onsets", "onsets");
+  return onsets ? fingerprint(onsets) : undefined;
+}
+
+/**
+ * Decoder warnings (truncation, replaced non-finite samples) are remembered with the file's entries,
+ * so a cached re-run that decodes nothing still reports them. Without the cache's memo store they
+ * are not remembered, and such a re-run has none.
+ */
+function rememberDecodeWarnings(cache: AnalysisCache, audioHash: string, warnings: readonly string[]): void {
+  const stamp = decodeWarningsStamp(cache);
+  if (stamp) cache.putDerived(DECODE_WARNINGS, audioHash, stamp, new TextEncoder().encode(JSON.stringify(warnings)));
+}
+
+function rememberedDecodeWarnings(cache: AnalysisCache, audioHash: string): string[] {
+  const stamp = decodeWarningsStamp(cache);
+  const bytes = stamp ? cache.getDerived(DECODE_WARNINGS, audioHash, stamp) : undefined;
+  if (!bytes) return [];
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return Array.isArray(parsed) ? parsed.filter((w): w is string => typeof w === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
 export async function fileRecords(request: RecordsRequest): Promise<RecordsOutcome> {
   const { cache, audioHash, onStage } = request;
   const onsetMlp = request.onsetMlp ?? null;
@@ -120,9 +154,12 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
   if (needsAudio) {
     const audio = await request.load();
     decodeWarnings = audio.warnings;
+    if (cache && audioHash) rememberDecodeWarnings(cache, audioHash, decodeWarnings);
     onStage("decode", audio.decodeMs);
     onStage("preprocess", audio.preprocessMs);
     clip = new ClipContext(audio.samples, audio.sampleRate);
+  } else if (cache && audioHash) {
+    decodeWarnings = rememberedDecodeWarnings(cache, audioHash);
   }
   if (clip && missingTrackers.length > 0) {
     const beats = await timed("trackers", onStage, () => computeBeats(clip, missingTrackers));
