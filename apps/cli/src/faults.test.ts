@@ -73,7 +73,8 @@ describe("warm killed with SIGKILL", () => {
       };
       let watcher: ReturnType<typeof watch> | undefined;
       let timer: NodeJS.Timeout | undefined;
-      if (moment === "start-up") timer = setTimeout(() => killNow("start-up"), 300 + fraction * 1500);
+      // Module loading alone takes ≥ 0.5 s, so 0.1–0.5 s is start-up even when one short file is left.
+      if (moment === "start-up") timer = setTimeout(() => killNow("start-up"), 100 + fraction * 400);
       warm.onStderr((stderr) => {
         if (!headerAt && /warm: \d+ files: \d+ cached, \d+ to compute/.test(stderr)) {
           headerAt = performance.now();
