@@ -145,6 +145,13 @@ export async function evaluate(options: EvalOptions): Promise<EvalOutcome> {
     }
   }
   const hashMs = performance.now() - t0;
+  if (cold.length > 0 && cache) {
+    warn(
+      `${cold.length} of ${files.length} files have no current cache entries (never warmed, or the analysis code changed): ` +
+        `computing them ${options.warm ? "with the worker processes" : "in this process"} before the model runs` +
+        (options.warm ? "" : " (`tactus warm -w N` first, or `eval --workers N`, is faster)"),
+    );
+  }
 
   t0 = performance.now();
   if (cold.length > 0 && options.warm && cache) {

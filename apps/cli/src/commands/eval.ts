@@ -88,7 +88,16 @@ export function registerEvalCommand(program: Command): void {
               }
             : undefined;
         const progress = startProgress("eval", entries.length);
-        const outcome = await evaluate({ entries, cache, checkpointDir, datasetName, split: splitLabel, ...(warm ? { warm } : {}), onProgress: () => progress.tick() });
+        const outcome = await evaluate({
+          entries,
+          cache,
+          checkpointDir,
+          datasetName,
+          split: splitLabel,
+          ...(warm ? { warm } : {}),
+          onProgress: () => progress.tick(),
+          warn: (message) => process.stderr.write(`warning: ${message}\n`),
+        });
         progress.stop();
         const { record } = outcome;
         if (opts.verbose) {
