@@ -66,7 +66,6 @@ describe("tactus", () => {
   });
 });
 
-/** Deterministic "random" bytes: not any audio format. */
 describe("analysis commands", { timeout: 180_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), "tactus-analysis-"));
   const corpus = join(root, "corpus");

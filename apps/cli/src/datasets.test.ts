@@ -1,32 +1,19 @@
 // warm → extract → eval on tiny METER2800- and WIKIMETER-format fixtures (the real formats,
 // reference/pipeline.md §1), loaded by @tactus/datasets: rows and labels come through, soft
 // WIKIMETER targets reach Y.npy, and missing audio / unknown labels are reported, not dropped.
-import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { encodeWav } from "@tactus/audio";
 import { synthesizeClip } from "@tactus/datasets";
 import { createModel, initBackend, saveCheckpoint } from "@tactus/meternet";
 import { beforeAll, describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
-const MAIN = new URL("../dist/main.js", import.meta.url).pathname;
+import { tactus as runTactus } from "./test-utils/cli.js";
 
 const root = mkdtempSync(join(tmpdir(), "tactus-datasets-"));
 const data = join(root, "data");
-const env = { ...process.env, CI: "1", TACTUS_CACHE_DIR: join(root, "cache"), TACTUS_DATA_DIR: data };
-
-async function tactus(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env, cwd: root, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const env = { TACTUS_CACHE_DIR: join(root, "cache"), TACTUS_DATA_DIR: data };
+const tactus = (args: string[]) => runTactus(args, env, { cwd: root });
 
 function clip(path: string, numerator: number, seed: number): void {
   const c = synthesizeClip({ numerator, denominator: 4, bpm: 120, durationSec: 4, seed });

@@ -1,34 +1,24 @@
 // End to end: warm → extract → train → grid (killed once, resumed) → eval --save → a worse
 // checkpoint regresses (exit 1) → dashboard. A tiny synthetic corpus and a temp data root, so the
 // repository's data/ is never touched.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { generateCorpus } from "@tactus/datasets";
 import { createModel, initBackend, modelFromWeights, saveCheckpoint, weightValues } from "@tactus/meternet";
 import { METER_CLASSES } from "@tactus/signals";
 import { describe, expect, it } from "vitest";
+import { MAIN, tactus as runTactus } from "./test-utils/cli.js";
 
-const run = promisify(execFile);
-const MAIN = new URL("../dist/main.js", import.meta.url).pathname;
 
 describe("training pipeline", () => {
   it("warm → extract → train → grid (resumed after SIGKILL) → eval → regression → dashboard", async () => {
     const root = mkdtempSync(join(tmpdir(), "tactus-pipeline-"));
     const corpus = join(root, "corpus");
     const data = join(root, "data");
-    const env = { ...process.env, CI: "1", TACTUS_CACHE_DIR: join(root, "cache"), TACTUS_DATA_DIR: data };
-    const tactus = async (args: string[]) => {
-      try {
-        const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { env, maxBuffer: 1 << 24 });
-        return { code: 0, stdout, stderr };
-      } catch (err) {
-        const e = err as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const env = { TACTUS_CACHE_DIR: join(root, "cache"), TACTUS_DATA_DIR: data };
+    const tactus = (args: string[]) => runTactus(args, env);
     await generateCorpus({ outDir: corpus, perClass: 3, durationSec: 4, seed: 3 });
 
     // Extract before warming: every file is reported, nothing is computed.
@@ -56,7 +46,7 @@ describe("training pipeline", () => {
     // Grid of 3 combos; SIGKILL as soon as the first has finished, then resume.
     const gridArgs = ["grid", "--hidden", "32,48,64", "--dropout", "1", "--blocks", "1", "--epochs", "30", "--batch-size", "8"];
     const results = join(data, "meter_net_grid", "results.json");
-    const child = spawn(process.execPath, [MAIN, ...gridArgs], { env, stdio: "ignore" });
+    const child = spawn(process.execPath, [MAIN, ...gridArgs], { env: { ...process.env, CI: "1", ...env }, stdio: "ignore" });
     const readRuns = () => (existsSync(results) ? (JSON.parse(readFileSync(results, "utf8")).runs as Record<string, { timestamp: string }>) : {});
     while (Object.keys(readRuns()).length === 0 && child.exitCode === null) await new Promise((r) => setTimeout(r, 25));
     child.kill("SIGKILL");

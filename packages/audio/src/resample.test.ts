@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasExactPath, libsamplerate, type ResampleQuality, resample } from "./resample.js";
-import { decibels, rms, sine, toneAmplitude, zeroCrossingFrequency } from "./test-utils/signals.js";
+import { decibels, rms, seededRandom, sine, toneAmplitude, zeroCrossingFrequency } from "./test-utils/signals.js";
 
 describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
   it("keeps a 1 kHz sine's frequency and amplitude going from 44.1 kHz to 22.05 kHz", async () => {
@@ -74,15 +74,10 @@ describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
 });
 
 describe("resample is computed here, bit-identical to libsamplerate", () => {
-  // A seeded pseudo-random signal (LCG), so the comparison covers every sample value pattern.
+  // A seeded pseudo-random signal in [−1, 1), so the comparison covers every sample value pattern.
   const noise = (n: number, seed: number) => {
-    const x = new Float32Array(n);
-    let state = seed >>> 0;
-    for (let i = 0; i < n; i++) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      x[i] = state / 2 ** 31 - 1;
-    }
-    return x;
+    const random = seededRandom(seed);
+    return Float32Array.from({ length: n }, () => 2 * random() - 1);
   };
   // Music-like: decaying harmonic notes with clicks, a quiet noise floor, silence and a full-scale burst.
   const musicLike = (n: number, rate: number) => {

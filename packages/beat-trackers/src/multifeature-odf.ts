@@ -16,11 +16,11 @@
  * rounding; a zero bin has phase 0, as essentia's atan2(0, 0)).
  */
 
-import { getFft } from "@tactus/dsp";
+import { autocorrelate, getFft, hzToMel, melToHz } from "@tactus/dsp";
 
 /** Sample rate the functions are defined at (essentia hard-codes it in BeatTrackerMultiFeature). */
 export const ODF_SAMPLE_RATE = 44100;
-export const ODF_FRAME_SIZE = 2048;
+const ODF_FRAME_SIZE = 2048;
 /** Hop of the frame-wise functions (complex, rms, melflux). */
 export const ODF_HOP_FRAMEWISE = 1024;
 /** Hop of the global functions (beat_emphasis, infogain). */
@@ -172,12 +172,11 @@ let melCache: SparseBank | undefined;
 export function melBank(): SparseBank {
   if (melCache !== undefined) return melCache;
   const nBands = 40;
-  const hzToMel = (hz: number) => 2595 * Math.log10(1 + hz / 700);
-  const melToHz = (mel: number) => 700 * (10 ** (mel / 2595) - 1);
-  const lowMel = hzToMel(0);
-  const step = (hzToMel(4000) - lowMel) / (nBands + 1);
+  // HTK mel scale (`true`), as essentia's MelBands uses.
+  const lowMel = hzToMel(0, true);
+  const step = (hzToMel(4000, true) - lowMel) / (nBands + 1);
   const edges = new Float64Array(nBands + 2);
-  for (let i = 0, mel = lowMel; i < nBands + 2; i++, mel += step) edges[i] = melToHz(mel);
+  for (let i = 0, mel = lowMel; i < nBands + 2; i++, mel += step) edges[i] = melToHz(mel, true);
   const binHz = ODF_SAMPLE_RATE / 2 / (BINS - 1);
   const start = new Int32Array(nBands);
   const weights: Float64Array[] = [];
@@ -185,8 +184,8 @@ export function melBank(): SparseBank {
     const lo = edges[b]!;
     const mid = edges[b + 1]!;
     const hi = edges[b + 2]!;
-    const rise = hzToMel(mid) - hzToMel(lo);
-    const fall = hzToMel(hi) - hzToMel(mid);
+    const rise = hzToMel(mid, true) - hzToMel(lo, true);
+    const fall = hzToMel(hi, true) - hzToMel(mid, true);
     // Every bin inside the triangle (essentia.js's build sums one bin past int(hi / binHz + 0.5)).
     const jBegin = Math.floor(lo / binHz);
     const jEnd = Math.ceil(hi / binHz) + 1;
@@ -195,8 +194,8 @@ export function melBank(): SparseBank {
     for (let j = jBegin; j < jEnd; j++) {
       const f = j * binHz;
       let v = 0;
-      if (f >= lo && f < mid) v = (hzToMel(f) - hzToMel(lo)) / rise;
-      else if (f >= mid && f < hi) v = (hzToMel(hi) - hzToMel(f)) / fall;
+      if (f >= lo && f < mid) v = (hzToMel(f, true) - hzToMel(lo, true)) / rise;
+      else if (f >= mid && f < hi) v = (hzToMel(hi, true) - hzToMel(f, true)) / fall;
       w[j - jBegin] = v;
       sum += v;
     }
@@ -562,29 +561,12 @@ class BeatEmphasisOdf {
 
 /**
  * essentia AutoCorrelation(normalization "unbiased") of x, lags 0 … maxLag−1 (zeros beyond the
- * signal, like essentia's resize): r[k] = Σ x[i]·x[i+k] / (n − k), through one FFT pair.
+ * signal, like essentia's resize): r[k] = Σ x[i]·x[i+k] / (n − k).
  */
 function unbiasedAutocorrelation(x: Float64Array, maxLag: number): Float64Array {
-  const n = x.length;
-  let size = 2;
-  while (size < 2 * n) size *= 2;
-  const fft = getFft(size);
-  const input = new Float64Array(size);
-  input.set(x);
-  const spectrum = new Float64Array(2 * size);
-  fft.realTransform(spectrum, input);
-  // |X|² is real and even; its forward transform is size · the circular autocorrelation.
-  const power = new Float64Array(size);
-  for (let k = 0; k <= size / 2; k++) {
-    const re = spectrum[2 * k]!;
-    const im = spectrum[2 * k + 1]!;
-    const p = re * re + im * im;
-    power[k] = p;
-    if (k > 0 && k < size / 2) power[size - k] = p;
-  }
-  fft.realTransform(spectrum, power);
+  const r = autocorrelate(x, maxLag);
   const out = new Float64Array(maxLag);
-  for (let k = 0; k < Math.min(maxLag, n); k++) out[k] = spectrum[2 * k]! / size / (n - k);
+  for (let k = 0; k < r.length; k++) out[k] = r[k]! / (x.length - k);
   return out;
 }
 

@@ -3,7 +3,7 @@ import { synthesizeClip } from "@tactus/datasets";
 import { seededRandom, withEssentia } from "@tactus/dsp";
 import { describe, expect, it } from "vitest";
 import { beatFMeasure } from "./metrics.js";
-import { trackBeatsMultifeature } from "./multifeature.js";
+import { MULTIFEATURE_DEFAULTS, trackBeatsMultifeature } from "./multifeature.js";
 import {
   erbBank,
   essentiaFrameCount,
@@ -103,7 +103,7 @@ describe("multifeature (essentia BeatTrackerMultiFeature)", () => {
       const clip = synthesizeClip(spec);
       const x = await resample(clip.samples, clip.sampleRate, 44100, { quality: "fastest" });
       const ref = withEssentia(({ essentia, vector, outputs, toArray }) => {
-        const out = outputs(essentia.BeatTrackerMultiFeature(vector(x), 208, 40));
+        const out = outputs(essentia.BeatTrackerMultiFeature(vector(x), MULTIFEATURE_DEFAULTS.maxBpm, MULTIFEATURE_DEFAULTS.minBpm));
         return { ticks: toArray(out.ticks), confidence: Number(out.confidence) };
       });
       const { beats, confidence } = await trackBeatsMultifeature(clip.samples, clip.sampleRate);

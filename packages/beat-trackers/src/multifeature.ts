@@ -11,11 +11,11 @@
 
 import { resample } from "@tactus/audio";
 import { type EssentiaScope, type EssentiaVector, withEssentia } from "@tactus/dsp";
-import { type MultifeatureOdfs, multifeatureOdfs, ODF_HOP_FRAMEWISE, ODF_HOP_GLOBAL } from "./multifeature-odf.js";
+import { type MultifeatureOdfs, multifeatureOdfs, ODF_HOP_FRAMEWISE, ODF_HOP_GLOBAL, ODF_SAMPLE_RATE } from "./multifeature-odf.js";
 import type { Beat, TrackerOptions } from "./types.js";
 
 /** Sample rate essentia's BeatTrackerMultiFeature assumes (it has no sample-rate parameter). */
-export const MULTIFEATURE_SAMPLE_RATE = 44100;
+export const MULTIFEATURE_SAMPLE_RATE = ODF_SAMPLE_RATE;
 
 export interface MultifeatureOptions extends TrackerOptions {
   /** Slowest tempo considered [BPM]; essentia's default 40. */

@@ -358,8 +358,8 @@ async function evalLargeCase(root, checkpointDir, onsetMlpDir) {
 // ---------------------------------------------------------------- report
 const load1 = os.loadavg();
 const cores = os.cpus().length;
-// The bench itself keeps ≥ 1 core busy, so only the load average before it started says whether
-// other work was running.
+// The bench itself keeps ≥ 1 core busy, so the load average cannot say whether other work was
+// running; the busy-core samples taken while the bench idled before each section can.
 const loaded = loadSamples.some(([, busy]) => busy > 0.5);
 const command = `node packages/bench/src/run.mjs ${process.argv.slice(2).join(" ")}`.trim();
 const lines = [

@@ -45,7 +45,7 @@ export const RACY_MARGIN_NS = 2_000_000_000n;
 const audioMemo = new Map<string, Promise<string>>();
 
 /**
- * Where `audioHash` remembers hashes across processes (the cache's `file-hashes.lmdb`). An entry
+ * Where `audioHash` remembers hashes across processes (the cache's `memo.lmdb`). An entry
  * is used only when the file's stat signature is the one it was hashed with.
  */
 export interface FileHashMemo {

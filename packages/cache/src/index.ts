@@ -42,6 +42,7 @@ export {
   type CacheEntry,
   type CacheStats,
   type ComponentStats,
+  cacheDirectory,
   type FamilyStats,
   MEMO_NAME,
   type OpenCacheOptions,

@@ -46,6 +46,11 @@ export interface OpenCacheOptions {
   memo?: boolean;
 }
 
+/** The cache directory `openCache` uses: `dir`, else `$TACTUS_CACHE_DIR`, else `.cache`, against the cwd. */
+export function cacheDirectory(dir?: string): string {
+  return resolve(dir ?? (process.env.TACTUS_CACHE_DIR || ".cache"));
+}
+
 export interface AudioEntries {
   /** Tracker name → stored JSON. */
   beats: Record<string, unknown>;
@@ -126,8 +131,7 @@ export function openCache(options: OpenCacheOptions = {}): AnalysisCache {
   // Computed before touching the disk: a missing source file is a build problem, not a cache one.
   for (const component of registry) fingerprint(component);
 
-  const envDir = process.env.TACTUS_CACHE_DIR;
-  const dir = resolve(options.dir ?? (envDir ? envDir : ".cache"));
+  const dir = cacheDirectory(options.dir);
   const path = join(dir, STORE_NAME);
   try {
     mkdirSync(path, { recursive: true });
@@ -175,7 +179,7 @@ export function openCache(options: OpenCacheOptions = {}): AnalysisCache {
     try {
       cache.removeStale();
     } catch (error) {
-      void db.close();
+      void cache.close();
       throw new CacheUnavailableError(path, `stale-entry removal failed: ${describeError(error)}`, {
         cause: error,
       });
@@ -247,19 +251,12 @@ class FileMemo implements FileHashMemo {
   }
 }
 
+/** The memo store at `path`; throws when it cannot be used (the caller then runs without it). */
 function openMemo(path: string): FileMemo {
-  try {
-    mkdirSync(path, { recursive: true });
-  } catch (error) {
-    throw new CacheUnavailableError(path, `cannot create memo directory: ${describeError(error)}`, { cause: error });
-  }
+  mkdirSync(path, { recursive: true });
   const badFile = checkDataFile(join(path, "data.mdb"));
-  if (badFile) throw new CacheUnavailableError(path, badFile);
-  try {
-    return new FileMemo(open<Buffer, Buffer>({ path, noSubdir: false, encoding: "binary", keyEncoding: "binary" }));
-  } catch (error) {
-    throw new CacheUnavailableError(path, `cannot open memo store: ${describeError(error)}`, { cause: error });
-  }
+  if (badFile) throw new Error(badFile);
+  return new FileMemo(open<Buffer, Buffer>({ path, noSubdir: false, encoding: "binary", keyEncoding: "binary" }));
 }
 
 const LMDB_MAGIC = 0xbeefc0de;

@@ -16,7 +16,7 @@ import { basename, extname, join, resolve } from "node:path";
 import { type DatasetClass, isDatasetClass } from "./classes.js";
 import { emptyReport, type LoadReport } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
-import { exists } from "./folder-dataset.js";
+import { exists, firstExisting } from "./folder-dataset.js";
 import { hashSplit, inSplit, type SplitSelector } from "./split.js";
 
 /** The meter of each Ballroom style folder (keys compared case- and punctuation-insensitively). */
@@ -96,13 +96,7 @@ export async function loadBallroom(dataDir: string, options: BallroomOptions = {
       const previous = seen.get(id);
       if (previous !== undefined) throw new DatasetFormatError(join(styleDir, name), `duplicate file stem "${id}" (also ${previous})`);
       seen.set(id, join(styleDir, name));
-      let beatsPath: string | undefined;
-      for (const candidate of [...BALLROOM_ANNOTATION_DIRS.map((d) => join(root, d, `${id}.beats`)), join(styleDir, `${id}.beats`)]) {
-        if (await exists(candidate)) {
-          beatsPath = candidate;
-          break;
-        }
-      }
+      const beatsPath = await firstExisting([...BALLROOM_ANNOTATION_DIRS.map((d) => join(root, d, `${id}.beats`)), join(styleDir, `${id}.beats`)]);
       report.entries.push({
         id,
         dataset: "ballroom",

@@ -126,8 +126,7 @@ class Composer {
 
   /** Time of tick `tick` (of `ticksPerBeat`) after beat `beat` of a bar; odd ticks are swung late. */
   tickTime(bar: BarInfo, beat: number, tick = 0, perBeat = this.ticks): number {
-    const swing = tick % 2 === 1 ? this.spec.swing : 0;
-    return this.tempo.timeAt(bar.startBeat + beat + (tick + swing) / perBeat);
+    return this.tempo.timeAt(swungPosition(bar.startBeat, beat, tick, perBeat, this.spec.swing));
   }
 
   /** The beat itself, or the half-beat after it (swung when the off-beat is the odd tick). */
@@ -180,6 +179,11 @@ export function humanizeTime(rng: Rng, timeSec: number, jitterMs: number): numbe
 
 export function humanizeVelocity(rng: Rng, velocity: number): number {
   return Math.max(0.02, velocity * (1 + 0.08 * Math.max(-2.5, Math.min(2.5, rng.normal()))));
+}
+
+/** Beat position of tick `tick` (of `perBeat`) after beat `beat` counted from `startBeat`; odd ticks are swung late by `swing` ticks. */
+export function swungPosition(startBeat: number, beat: number, tick: number, perBeat: number, swing: number): number {
+  return startBeat + beat + (tick + (tick % 2 === 1 ? swing : 0)) / perBeat;
 }
 
 export function composeScore(spec: ResolvedClipSpec, rng: Rng): Score {

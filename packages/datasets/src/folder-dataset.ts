@@ -9,10 +9,10 @@
  *   <dir>/audio/<id>.wav         paths in `file` are relative to <dir>
  *   <dir>/annotations/<id>.beats optional Ballroom/GTZAN beat annotations
  */
-import { access, readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { DatasetFormatError, DatasetPathError } from "./errors.js";
-import { checkWidth, parseTable, requireColumns, type Table } from "./table.js";
+import { checkWidth, readTable, requireColumns, type Table } from "./table.js";
 
 export const LABELS_FILE = "labels.tsv";
 /** The comma-separated alternative to {@link LABELS_FILE}. */
@@ -73,7 +73,8 @@ export async function firstExisting(candidates: readonly string[]): Promise<stri
 }
 
 /** A positive integer written in digits, small enough to be exact (no 1e21 meters). */
-function positiveInteger(text: string): number | undefined {
+/** `text` as a positive, exactly representable integer, or undefined. */
+export function positiveInteger(text: string): number | undefined {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   return Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
@@ -140,13 +141,7 @@ export async function readFolderLabels(root: string): Promise<{ labelsPath: stri
     throw new DatasetFormatError(root, `both ${LABELS_FILE} and ${LABELS_CSV_FILE} exist; keep one`);
   }
   const labelsPath = hasCsv ? csvPath : tsvPath;
-  let text: string;
-  try {
-    text = await readFile(labelsPath, "utf8");
-  } catch (error) {
-    throw new DatasetFormatError(labelsPath, `cannot read labels (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const table = parseTable(text, hasCsv ? "," : "\t", labelsPath);
+  const table = await readTable(labelsPath, hasCsv ? "," : "\t");
   requireColumns(table, ["file", "meter"], labelsPath);
   return { labelsPath, table, what: hasCsv ? "comma-separated" : "tab-separated" };
 }

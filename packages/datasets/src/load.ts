@@ -8,9 +8,10 @@ import { loadBallroom } from "./ballroom.js";
 import { DATASET_CLASSES, isDatasetClass } from "./classes.js";
 import { type DatasetEntry, type DatasetName, emptyReport, type LoadReport } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
-import { ANNOTATIONS_DIR, exists, LABELS_CSV_FILE, LABELS_FILE, readFolderLabels, resolveInsideRoot } from "./folder-dataset.js";
+import { ANNOTATIONS_DIR, exists, LABELS_CSV_FILE, LABELS_FILE, positiveInteger, readFolderLabels, resolveInsideRoot } from "./folder-dataset.js";
 import { loadMeter2800, type Meter2800Options, meter2800LabelFile } from "./meter2800.js";
-import { hashSplit, inSplit, type SplitSelector } from "./split.js";
+import { hashSplit, inSplit, SPLITS, type SplitSelector } from "./split.js";
+import { checkWidth } from "./table.js";
 import { loadWikimeter, WIKIMETER_LABEL_FILE } from "./wikimeter.js";
 
 export interface FolderOptions {
@@ -40,9 +41,7 @@ export async function loadFolder(dataDir: string, options: FolderOptions = {}): 
   const report = emptyReport();
   const seen = new Map<string, number>();
   for (const row of table.rows) {
-    if (row.cells.length !== table.header.length) {
-      throw new DatasetFormatError(labelsPath, `expected ${table.header.length} ${what} columns, got ${row.cells.length}`, row.line);
-    }
+    checkWidth(table, row, labelsPath, what);
     const file = row.cells[fileCol]!;
     const audioPath = resolveInsideRoot(root, file, labelsPath, row.line);
     const beatsText = beatsCol >= 0 ? row.cells[beatsCol]! : "";
@@ -54,7 +53,7 @@ export async function loadFolder(dataDir: string, options: FolderOptions = {}): 
     const split = hashSplit(id);
     if (!inSplit(split, selector)) continue;
     const meterText = row.cells[meterCol]!;
-    const meter = /^\d+$/.test(meterText) ? Number(meterText) : Number.NaN;
+    const meter = positiveInteger(meterText) ?? Number.NaN;
     if (!classes.includes(meter) || !isDatasetClass(meter)) {
       report.unknownLabels.push({ file: labelsPath, line: row.line, value: meterText });
       continue;
@@ -62,7 +61,7 @@ export async function loadFolder(dataDir: string, options: FolderOptions = {}): 
     let denominator: number | undefined;
     const denText = denCol >= 0 ? row.cells[denCol]! : "";
     if (denText !== "") {
-      denominator = /^\d+$/.test(denText) && Number(denText) > 0 ? Number(denText) : undefined;
+      denominator = positiveInteger(denText);
       if (denominator === undefined) {
         throw new DatasetFormatError(labelsPath, `denominator "${denText}" is not a positive integer`, row.line);
       }
@@ -146,7 +145,7 @@ export async function findExtraDatasets(dataRoot: string): Promise<FoundDataset[
   const root = resolve(dataRoot);
   const found: FoundDataset[] = [];
   const m2800 = join(root, "meter2800");
-  for (const split of ["train", "val", "test"] as const) {
+  for (const split of SPLITS) {
     if (await exists(join(m2800, meter2800LabelFile(split)))) {
       found.push({ loader: "meter2800", dir: m2800, name: "meter2800" });
       break;

@@ -14,7 +14,7 @@ import { basename, extname, join, resolve } from "node:path";
 import { DATASET_CLASSES, isDatasetClass } from "./classes.js";
 import { type DatasetEntry, emptyReport, type LoadReport } from "./entry.js";
 import { DatasetFormatError } from "./errors.js";
-import { exists, firstExisting, resolveInsideRoot } from "./folder-dataset.js";
+import { exists, firstExisting, positiveInteger, resolveInsideRoot } from "./folder-dataset.js";
 import { expandSplit, type Split, type SplitSelector } from "./split.js";
 import { readTable, requireColumns } from "./table.js";
 
@@ -151,7 +151,7 @@ export async function loadMeter2800(dataDir: string, options: Meter2800Options =
         report.blacklisted++;
         continue;
       }
-      let meter = /^\d+$/.test(meterText) ? Number(meterText) : Number.NaN;
+      let meter = positiveInteger(meterText) ?? Number.NaN;
       const newMeter = corrections.relabel.get(stem);
       if (newMeter !== undefined && newMeter !== meter) {
         meter = newMeter;

@@ -3,7 +3,7 @@
  * in some phrases and ends each phrase it plays on a held chord tone), with a two-bar rhythmic
  * motif built per group of the grouping so every group starts with a note on its strong beat.
  */
-import { humanizeTime, humanizeVelocity, type Score, ticksPerBeat } from "./compose.js";
+import { humanizeTime, humanizeVelocity, type Score, swungPosition, ticksPerBeat } from "./compose.js";
 import { chordAt, chordPitchClasses } from "./harmony.js";
 import { groupStartPositions } from "./meter.js";
 import type { Rng } from "./prng.js";
@@ -68,10 +68,8 @@ export function composeMelody(score: Score, rng: Rng): MelodyNote[] {
     if ((plan === "alternate" && phrase % 2 === 1) || (plan === "enter-late" && phrase === 0)) continue;
     const startBeat = spec.pickupBeats + bar * n;
     const timeOf = (beat: number) => {
-      // Swing delays odd subdivisions, as in the composer's tickTime.
       const whole = Math.floor(beat);
-      const tick = Math.round((beat - whole) * ticks);
-      return tempo.timeAt(startBeat + whole + (tick + (tick % 2 === 1 ? spec.swing : 0)) / ticks);
+      return tempo.timeAt(swungPosition(startBeat, whole, Math.round((beat - whole) * ticks), ticks, spec.swing));
     };
     if (timeOf(0) >= endSec) break;
     const gain = 0.92 + 0.16 * (inPhrase / Math.max(1, spec.phraseBars - 1));

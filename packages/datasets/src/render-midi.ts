@@ -27,6 +27,7 @@ import { encodeMidiFile, type MidiEvent, type MidiFile, type MidiTrack, SECONDS_
 import { composeMelody, type MelodyNote } from "./midi-melody.js";
 import { hashSeed, Rng } from "./prng.js";
 import { finishClip } from "./render.js";
+import { peakAbs } from "./synth-dsp.js";
 import { composeClip } from "./synthesize.js";
 
 const run = promisify(execFile);
@@ -134,14 +135,14 @@ interface Note {
   end: number;
 }
 
-/** Track order and names: one track per channel that plays. */
-const TRACKS: readonly [number, string, PitchedRole | "drums"][] = [
-  [GM_DRUM_CHANNEL, "drums", "drums"],
-  [GM_CHANNELS.bass, "bass", "bass"],
-  [GM_CHANNELS.keys, "keys", "keys"],
-  [GM_CHANNELS.pluck, "pluck", "pluck"],
-  [GM_CHANNELS.pad, "pad", "pad"],
-  [GM_CHANNELS.melody, "melody", "melody"],
+/** Track order: one track per channel that plays, named after its role. */
+const TRACKS: readonly [number, PitchedRole | "drums"][] = [
+  [GM_DRUM_CHANNEL, "drums"],
+  [GM_CHANNELS.bass, "bass"],
+  [GM_CHANNELS.keys, "keys"],
+  [GM_CHANNELS.pluck, "pluck"],
+  [GM_CHANNELS.pad, "pad"],
+  [GM_CHANNELS.melody, "melody"],
 ];
 
 /** Silence kept after the clip's end in the MIDI file, so the render covers the trimmed lead too. */
@@ -201,13 +202,13 @@ export function scoreToMidi(score: Score, arrangement: GmArrangement, melody: re
     endTick,
   };
   const tracks: MidiTrack[] = [conductor];
-  for (const [channel, name, role] of TRACKS) {
+  for (const [channel, role] of TRACKS) {
     const own = kept.filter((n) => n.channel === channel);
     if (own.length === 0) continue;
     const mix = arrangement.mix[role];
     const program = role === "drums" ? arrangement.drumKit.program : arrangement.programs[role].program;
     const events: MidiEvent[] = [
-      { tick: 0, type: "trackName", text: name },
+      { tick: 0, type: "trackName", text: role },
       { tick: 0, type: "programChange", channel, program },
       { tick: 0, type: "controlChange", channel, controller: 7, value: mix.volume },
       { tick: 0, type: "controlChange", channel, controller: 10, value: mix.pan },
@@ -281,8 +282,7 @@ const PROBE_KEY = 76; // hi wood block: a sharp attack
 
 /** Onset of each probe click in `x`: the first sample above 1/1000 of the peak, from 10 ms before the click. */
 export function probeOnsets(x: Float32Array, sampleRate: number, times: readonly number[] = PROBE_TIMES): number[] {
-  let peak = 0;
-  for (const v of x) peak = Math.max(peak, Math.abs(v));
+  const peak = peakAbs(x);
   return times.map((t) => {
     let i = Math.max(0, Math.round((t - 0.01) * sampleRate));
     while (i < x.length && Math.abs(x[i]!) < peak * 1e-3) i++;

@@ -9,7 +9,7 @@ import { fallbackHypotheses, type LoadedCheckpoint, type MeterHypothesesResult, 
 import { computeSignal, SIGNALS } from "@tactus/signals";
 import { type OpenEngineCacheOptions, onsetMlpDirOf, openEngineCache } from "./components.js";
 import { type LoadedAudio, loadPreprocessed, SAMPLE_RATE } from "./load.js";
-import { DEFAULT_CHECKPOINT_DIR, type LoadedModel, loadModel, predictOne } from "./model.js";
+import { DEFAULT_CHECKPOINT_DIR, loadModel, predictOne } from "./model.js";
 import { DEFAULT_ONSET_MLP_DIR, loadOnsetMlp, ONSET_MLP_SIGNAL } from "./onset-mlp.js";
 import { fileRecords, type RecordsOutcome } from "./pipeline.js";
 import { type OnsetsRecord, recordToBeats } from "./records.js";
@@ -260,8 +260,11 @@ export async function warmFile(path: string, options: WarmOptions): Promise<Warm
   const cache = options.cache;
   const known = { audioHash: await hashOf(path, cache, timer), onsetMlp: await onsetMlpFor(options.onsetMlpDir, cache, timer) };
   const outcome = await recordsForFile(path, cache, timer, options.onsetMlpDir, known);
-  // The vector costs little once the records are there: remember it for `featuresForFile`.
-  if (known.audioHash) vectorResult(cache, known.audioHash, known.onsetMlp, outcome);
+  // The vector costs little once the records are there: remember it for `featuresForFile`
+  // (unless nothing was computed and it is remembered already).
+  if (known.audioHash && (outcome.computed.length > 0 || !rememberedVector(cache, known.audioHash, known.onsetMlp))) {
+    vectorResult(cache, known.audioHash, known.onsetMlp, outcome);
+  }
   timer.finish();
   return { computed: outcome.computed, cached: outcome.computed.length === 0 };
 }
@@ -284,13 +287,16 @@ export async function featuresForFile(path: string, options: FeaturesForFileOpti
   const ah = await hashOf(path, cache, timer);
   const onsetMlp = await onsetMlpFor(options.onsetMlpDir, cache, timer);
   // The result itself is remembered per file, stamped with the code and every input's fingerprint.
-  if (cache && ah) {
-    const bytes = cache.getDerived(VECTOR_MEMO, ah, vectorStamp(cache.components, onsetMlp?.hash ?? null));
-    const remembered = bytes && decodeVectorResult(bytes);
-    if (remembered) return remembered;
-  }
+  const remembered = cache && ah ? rememberedVector(cache, ah, onsetMlp) : undefined;
+  if (remembered) return remembered;
   const outcome = await recordsForFile(path, cache, timer, options.onsetMlpDir, { audioHash: ah, onsetMlp });
   return vectorResult(cache, ah, onsetMlp, outcome);
+}
+
+/** The remembered `featuresForFile` result of a file, if its stamp still matches. */
+function rememberedVector(cache: AnalysisCache, ah: string, onsetMlp: LoadedCheckpoint | null): FeatureVectorResult | undefined {
+  const bytes = cache.getDerived(VECTOR_MEMO, ah, vectorStamp(cache.components, onsetMlp?.hash ?? null));
+  return (bytes && decodeVectorResult(bytes)) || undefined;
 }
 
 /** The file's `featuresForFile` result from its records, remembered in the cache's memo when there is a hash. */
@@ -307,4 +313,3 @@ function vectorResult(
   return result;
 }
 
-export type { LoadedModel };

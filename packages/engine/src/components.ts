@@ -14,7 +14,7 @@ import { onsetMlpSignal, SIGNALS } from "@tactus/signals";
 import { checkpointStamp } from "./model.js";
 import { DEFAULT_ONSET_MLP_DIR, ONSET_MLP_SIGNAL, onsetMlpCheckpointHash } from "./onset-mlp.js";
 import { engineModule, moduleClosure, packageFiles, packageModule } from "./sources.js";
-import { COMPUTED_SIGNALS } from "./stages/signals.js";
+import { COMPUTED_SIGNALS, signalNeedsAudio } from "./stages/signals.js";
 
 /** Signal names contain ':' (`spacing:dbn`), which cannot sit in a key part: stored with '.'. */
 export function signalCacheName(signal: string): string {
@@ -111,7 +111,7 @@ export function buildEngineComponents(options: BuildComponentsOptions = {}): Eng
     const own = signal.sources.map(toPath);
     const stopAt = new Set([...signalEntries].filter((f) => !own.includes(f)));
     const readsTrackers = signal.trackers.length > 0;
-    const readsAudio = signal.inputs.some((i) => i === "downbeatActivation" || i === "chroma" || i === "nonSilentFraction");
+    const readsAudio = signalNeedsAudio(signal);
     signals[signal.name] = defineComponent({
       family: "signals",
       name: signalCacheName(signal.name),

@@ -13,7 +13,6 @@ import {
   type AnalysisResult,
   analyzeFile,
   buildEngineComponents,
-  computeFeatureVector,
   curveAtOctave,
   decodeCount,
   derive,
@@ -363,14 +362,6 @@ describe("degenerate input", () => {
     expect(attempts).toBe(clips.length);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/cache write failed, results not cached: .*full-cache.*No space left on device/);
-  });
-});
-
-describe("computeFeatureVector", () => {
-  it("is what featuresForFile returns", async () => {
-    const features = await featuresForFile(files[0]!, { cache });
-    expect(features.ok).toBe(true);
-    expect(typeof computeFeatureVector).toBe("function");
   });
 });
 

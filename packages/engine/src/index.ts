@@ -26,7 +26,7 @@ export { DEFAULT_CHECKPOINT_DIR, type LoadedModel, loadModel } from "./model.js"
 export { DEFAULT_ONSET_MLP_DIR, loadOnsetMlp, ONSET_MLP_SIGNAL, onsetMlpCheckpointHash } from "./onset-mlp.js";
 export type { BeatRecord, FileRecords, OnsetsRecord, SignalRecord, TrackerRecord } from "./records.js";
 export { detectSections, SECTION_DEFAULTS, sectionBoundaries, sectionTempo } from "./sections.js";
-export { clearSourceMemo, importSpecifiers, moduleClosure, packageFiles, packageModule } from "./sources.js";
+export { importSpecifiers, moduleClosure, packageFiles, packageModule } from "./sources.js";
 export { COMPUTED_SIGNALS } from "./stages/signals.js";
 export type {
   AnalysisDetails,
@@ -44,4 +44,4 @@ export type {
   WarmOptions,
   WarmResult,
 } from "./types.js";
-export { computeFeatureVector, cropWindow } from "./vector.js";
+export { computeFeatureVector } from "./vector.js";

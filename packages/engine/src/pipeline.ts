@@ -30,8 +30,7 @@ export interface RecordsOutcome {
   fastPath: boolean;
   /** Some entries came from the cache. */
   hit: boolean;
-  decoded: boolean;
-  /** The decoder's warnings when this call decoded the file (none on the fast path: they are not cached). */
+  /** The decoder's warnings: this call's when it decoded the file, else the ones remembered with its entries. */
   decodeWarnings: string[];
 }
 
@@ -209,7 +208,6 @@ export async function fileRecords(request: RecordsRequest): Promise<RecordsOutco
     computed,
     fastPath: !needsAudio,
     hit: anyCached,
-    decoded: needsAudio,
     decodeWarnings,
   };
 }

@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { prepareClip } from "@tactus/features";
 import { afterAll, describe, expect, it } from "vitest";
-import { cropWindow, importSpecifiers, moduleClosure } from "./index.js";
+import { importSpecifiers, moduleClosure } from "./index.js";
 
 const root = mkdtempSync(join(tmpdir(), "tactus-sources-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,16 +31,5 @@ describe("module closure", () => {
     const p = (f: string) => join(dir, f);
     expect(moduleClosure([p("a.js")])).toEqual([p("a.js"), p("b.js"), p("c.js"), p("sub/x.js")].sort());
     expect(moduleClosure([p("a.js")], { stopAt: new Set([p("b.js")]) })).toEqual([p("a.js"), p("sub/x.js")].sort());
-  });
-});
-
-describe("cropWindow", () => {
-  it("is prepareClip's centred 30 s window", () => {
-    for (const seconds of [3, 30, 41.3]) {
-      const n = Math.round(seconds * 22050);
-      const clip = prepareClip(new Float32Array(n), 22050);
-      if (!clip.ok) throw new Error("clip rejected");
-      expect(cropWindow(n, 22050)).toEqual({ offsetSec: clip.offsetSec, durationSec: clip.durationSec });
-    }
   });
 });

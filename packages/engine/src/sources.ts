@@ -144,11 +144,6 @@ function readModule(file: string): string {
   return text;
 }
 
-/** Forget memoised module texts (tests that edit modules in-process). */
-export function clearSourceMemo(): void {
-  moduleText.clear();
-}
-
 function toPath(source: string | URL): string {
   if (source instanceof URL) return fileURLToPath(source);
   return source.startsWith("file:") ? fileURLToPath(source) : resolve(source);

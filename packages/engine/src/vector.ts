@@ -10,12 +10,13 @@ import {
   AUDIO_BLOCK,
   assembleFeatureVector,
   beatBlock,
-  clipSampleCount,
+  clipWindow,
   FEATURE_LENGTH,
   LAYOUT_ID,
   MIN_CLIP_DURATION_SEC,
   SIGNAL_SLOTS,
   SSM_BLOCK,
+  shiftIntoWindow,
   signalBlock,
   tempoBlock,
 } from "@tactus/features";
@@ -24,32 +25,6 @@ import { type Derived, derive } from "./derive.js";
 import type { FileRecords, OnsetsRecord } from "./records.js";
 import { engineModule, moduleClosure } from "./sources.js";
 import type { FeatureVectorResult } from "./types.js";
-
-/** The centred 30 s window `prepareClip` takes of a signal of `nSamples` (same formula). */
-export function cropWindow(nSamples: number, sampleRate: number): { offsetSec: number; durationSec: number } {
-  const max = clipSampleCount(sampleRate);
-  const start = nSamples > max ? Math.floor((nSamples - max) / 2) : 0;
-  return { offsetSec: start / sampleRate, durationSec: Math.min(nSamples, max) / sampleRate };
-}
-
-/** `times` moved into [offset, offset + duration) and made relative to it. */
-function shiftTimes(times: readonly number[], offsetSec: number, durationSec: number): number[] {
-  const out: number[] = [];
-  for (const t of times) {
-    const s = t - offsetSec;
-    if (s >= 0 && s < durationSec) out.push(s);
-  }
-  return out;
-}
-
-function shiftBeats(beats: readonly Beat[], offsetSec: number, durationSec: number): Beat[] {
-  const out: Beat[] = [];
-  for (const b of beats) {
-    const timeSec = b.timeSec - offsetSec;
-    if (timeSec >= 0 && timeSec < durationSec) out.push({ ...b, timeSec });
-  }
-  return out;
-}
 
 /** Signal results by layout slot: `spacing:dbn_best` reads the spacing signal of the chosen DBN variant. */
 export function signalsBySlot(signals: Readonly<Record<string, MeterScores>>, dbnBest: string | null): Record<string, MeterScores> {
@@ -85,10 +60,14 @@ export function vectorFromParts(parts: VectorParts): FeatureVectorResult {
   }
   const crop = parts.windowSec
     ? { offsetSec: parts.windowSec.start, durationSec: parts.windowSec.end - parts.windowSec.start }
-    : cropWindow(onsets.n_samples, onsets.sample_rate);
+    : clipWindow(onsets.n_samples, onsets.sample_rate);
   const slots: Record<string, Beat[]> = {};
-  for (const [slot, beats] of Object.entries(parts.slots)) slots[slot] = shiftBeats(beats, crop.offsetSec, crop.durationSec);
-  const events = shiftTimes(onsets.onset_events, crop.offsetSec, crop.durationSec);
+  for (const [slot, beats] of Object.entries(parts.slots)) slots[slot] = shiftIntoWindow(beats, crop.offsetSec, crop.durationSec);
+  const events = shiftIntoWindow(
+    onsets.onset_events.map((timeSec) => ({ timeSec })),
+    crop.offsetSec,
+    crop.durationSec,
+  ).map((e) => e.timeSec);
   const vector = assembleFeatureVector({
     audio: parts.audio,
     ssm: parts.ssm,

@@ -68,11 +68,13 @@ export {
   type ClipTooShort,
   ClipTooShortError,
   clipSampleCount,
+  clipWindow,
   MIN_CLIP_DURATION_SEC,
   NonFiniteSamplesError,
   type PreparedClip,
   type PrepareResult,
   prepareClip,
+  shiftIntoWindow,
 } from "./prepare.js";
 export { type ScoresBySlot, signalBlock } from "./signal-block.js";
 export { type BeatsBySlot, SSM_MIN_BEATS, ssmBlock, ssmSlotFeatures } from "./ssm-block.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLIP_DURATION_SEC, ClipTooShortError, clipSampleCount, prepareClip } from "./prepare.js";
+import { CLIP_DURATION_SEC, ClipTooShortError, clipSampleCount, clipWindow, prepareClip, shiftIntoWindow } from "./prepare.js";
 
 const SR = 22050;
 const ramp = (n: number) => Float32Array.from({ length: n }, (_, i) => i);
@@ -69,5 +69,17 @@ describe("prepareClip", () => {
 
   it("refuses a nonsense sample rate", () => {
     expect(() => prepareClip(ramp(10), 0)).toThrow(RangeError);
+  });
+});
+
+describe("clipWindow and shiftIntoWindow", () => {
+  it("centre the 30 s window (start = ⌊(L − 30·sr)/2⌋) and keep only what falls inside it, shifted", () => {
+    expect(clipWindow(3 * 22050, 22050)).toEqual({ start: 0, length: 66150, offsetSec: 0, durationSec: 3 });
+    const n = Math.round(41.3 * 22050);
+    const start = Math.floor((n - 30 * 22050) / 2);
+    expect(clipWindow(n, 22050)).toEqual({ start, length: 30 * 22050, offsetSec: start / 22050, durationSec: 30 });
+    const items = [{ timeSec: 1, tag: "a" }, { timeSec: 6, tag: "b" }, { timeSec: 35.65, tag: "c" }, { timeSec: 36, tag: "d" }];
+    expect(shiftIntoWindow(items, 5.65, 30)).toEqual([{ timeSec: 6 - 5.65, tag: "b" }]);
+    expect(shiftIntoWindow(items, 0, 36)).toEqual(items.slice(0, 3));
   });
 });

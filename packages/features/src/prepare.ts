@@ -90,6 +90,24 @@ export function clipSampleCount(sampleRate: number): number {
   return Math.round(CLIP_DURATION_SEC * sampleRate);
 }
 
+/** The centred 30 s window of a signal of `nSamples`: first sample, length, and both in seconds. */
+export function clipWindow(nSamples: number, sampleRate: number): { start: number; length: number; offsetSec: number; durationSec: number } {
+  const maxLength = clipSampleCount(sampleRate);
+  const start = nSamples > maxLength ? Math.floor((nSamples - maxLength) / 2) : 0;
+  const length = Math.min(nSamples, maxLength);
+  return { start, length, offsetSec: start / sampleRate, durationSec: length / sampleRate };
+}
+
+/** The items inside [offsetSec, offsetSec + durationSec), their times made relative to the window. */
+export function shiftIntoWindow<B extends { timeSec: number }>(items: readonly B[], offsetSec: number, durationSec: number): B[] {
+  const shifted: B[] = [];
+  for (const item of items) {
+    const timeSec = item.timeSec - offsetSec;
+    if (timeSec >= 0 && timeSec < durationSec) shifted.push({ ...item, timeSec });
+  }
+  return shifted;
+}
+
 /**
  * Centre-crop a preprocessed signal to 30 s (start = ⌊(L − 30·sr)/2⌋ when longer) and shift the
  * beats into the crop, dropping those outside [0, crop length). Clips shorter than 2 s, or with
@@ -103,17 +121,10 @@ export function prepareClip<B extends { timeSec: number }>(
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) throw new RangeError(`sampleRate must be positive, got ${sampleRate}`);
   const length = samples.length;
   if (length < MIN_CLIP_DURATION_SEC * sampleRate) return tooShort(length / sampleRate);
-  const maxLength = clipSampleCount(sampleRate);
-  const start = length > maxLength ? Math.floor((length - maxLength) / 2) : 0;
-  const cropped = length > maxLength ? samples.subarray(start, start + maxLength) : samples;
+  const window = clipWindow(length, sampleRate);
+  const cropped = window.length < length ? samples.subarray(window.start, window.start + window.length) : samples;
   const bad = firstNonFinite(cropped);
-  if (bad >= 0) return { ok: false, reason: "non-finite samples", durationSec: length / sampleRate, sampleIndex: start + bad };
-  const offsetSec = start / sampleRate;
-  const durationSec = cropped.length / sampleRate;
-  const shifted: B[] = [];
-  for (const beat of beats) {
-    const timeSec = beat.timeSec - offsetSec;
-    if (timeSec >= 0 && timeSec < durationSec) shifted.push({ ...beat, timeSec });
-  }
-  return { ok: true, samples: cropped, sampleRate, offsetSec, durationSec, beats: shifted };
+  if (bad >= 0) return { ok: false, reason: "non-finite samples", durationSec: length / sampleRate, sampleIndex: window.start + bad };
+  const { offsetSec, durationSec } = window;
+  return { ok: true, samples: cropped, sampleRate, offsetSec, durationSec, beats: shiftIntoWindow(beats, offsetSec, durationSec) };
 }

@@ -48,7 +48,7 @@ describe("analysisPlot", () => {
     const len = (e: { attrs: Record<string, string> }) => Number(e.attrs.y2) - Number(e.attrs.y1);
     expect(len(downbeats[0]!)).toBeGreaterThan(2 * len(beats[0]!));
     expect(Number(downbeats[0]!.attrs["stroke-width"])).toBeGreaterThan(Number(beats[0]!.attrs["stroke-width"]));
-    // Time runs left to right: beat x positions increase.
+    // One distinct x position per beat.
     const xs = [...beats, ...downbeats].map((e) => Number(e.attrs.x1)).sort((a, b) => a - b);
     expect(new Set(xs).size).toBe(input.beats.length);
   });

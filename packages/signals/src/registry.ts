@@ -1,4 +1,4 @@
-import { TRACKERS } from "@tactus/beat-trackers";
+import { TRACKERS, type TrackerName } from "@tactus/beat-trackers";
 import { AUTOCORR_SOURCE, onsetAutocorrelationScores } from "./autocorr.js";
 import { BAR_TRACKING_DEFAULTS, BAR_TRACKING_SOURCE, barTrackingKey, barTrackingScores } from "./bar-tracking.js";
 import { HCDF_CANDIDATES, HCDF_SOURCE, hcdfScores } from "./hcdf.js";
@@ -14,7 +14,7 @@ export const REGISTRY_SOURCE = import.meta.url;
  * Trackers that mark downbeats, in tracker-registry order (derived from `TRACKERS`' `downbeats`
  * flag, never retyped): one `spacing:<tracker>` signal each.
  */
-export const DOWNBEAT_TRACKERS: readonly string[] = Object.freeze(TRACKERS.filter((t) => t.downbeats).map((t) => t.name));
+export const DOWNBEAT_TRACKERS: readonly TrackerName[] = Object.freeze(TRACKERS.filter((t) => t.downbeats).map((t) => t.name));
 
 const SPACING_KEYS: readonly MeterKey[] = ["2/4", "3/4", "4/4", "5/4", "7/4"];
 

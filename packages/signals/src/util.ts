@@ -2,15 +2,6 @@ import { isMeterKey, type MeterScores } from "./meters.js";
 
 export const UTIL_SOURCE = import.meta.url;
 
-/** Max of x[max(0, lag−w) .. min(len, lag+w+1)) — the reference's "window-max". */
-export function windowMax(x: ArrayLike<number>, lag: number, halfWidth: number): number {
-  const start = Math.max(0, lag - halfWidth);
-  const end = Math.min(x.length, lag + halfWidth + 1);
-  let best = Number.NEGATIVE_INFINITY;
-  for (let i = start; i < end; i++) if (x[i]! > best) best = x[i]!;
-  return best;
-}
-
 /**
  * Divide every score by the largest (when it is > 0), then keep only the twelve meter keys.
  * Normalising before filtering keeps the reference's values when a signal also scores keys such

@@ -374,7 +374,7 @@ export async function runGrid(options: GridOptions): Promise<GridOutcome> {
     log(`Best: ${comboOf(winner.params).label} (val=${pct(winner.valAcc!)})`);
     let promotedTo: string | null = null;
     if (options.promoteTo) {
-      promoted = await promote(winner.checkpoint!, options.promoteTo, options.promotePrev);
+      promoted = await promoteCheckpoint(winner.checkpoint!, options.promoteTo, options.promotePrev);
       promotedTo = options.promoteTo;
       log(promoted ? `Promoted ${winner.id} → ${options.promoteTo} (previous kept at ${options.promotePrev})` : `${options.promoteTo} already holds ${winner.id}`);
     }
@@ -384,11 +384,6 @@ export async function runGrid(options: GridOptions): Promise<GridOutcome> {
     log(`grid incomplete: ${combos.filter((c) => !results.runs[c.id]).length} combos left; run again to resume`);
   }
   return { results, ran, skipped, winner, promoted };
-}
-
-/** Promotes `checkpoint` to `target` crash-safely (`promoteCheckpoint`); false when `target` already holds the same weights. */
-export async function promote(checkpoint: string, target: string, prev: string): Promise<boolean> {
-  return promoteCheckpoint(checkpoint, target, prev);
 }
 
 function runInWorker(entry: URL, combo: Combo, options: GridOptions, check: (r: EpochReport) => string | null): Promise<GridEntry> {

@@ -65,7 +65,6 @@ export {
   type GridResults,
   type PruneRule,
   parsePrune,
-  promote,
   RESULTS_FILE,
   readResults,
   runGrid,

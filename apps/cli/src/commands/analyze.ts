@@ -107,7 +107,7 @@ export function registerAnalyzeCommand(program: Command): void {
 }
 
 /** What the plot reads of the engine JSON; the onset envelope comes with the verbose details (`--plot` asks for them). */
-type PlotJson = ResultJson & {
+type PlotJson = Omit<ResultJson, "details"> & {
   tempo_curve?: { time: number; bpm: number }[];
   details?: {
     onset_envelope?: { fps: number; values: number[] };

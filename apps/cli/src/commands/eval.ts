@@ -1,4 +1,5 @@
 import { basename, resolve } from "node:path";
+import { cacheDirectory } from "@tactus/cache";
 import type { DatasetEntry } from "@tactus/datasets";
 import { openEngineCache } from "@tactus/engine";
 import {
@@ -62,7 +63,7 @@ export function registerEvalCommand(program: Command): void {
       if (entries.length === 0) throw new UsageError(`${datasetName}: no labelled files in split ${split}${opts.meter ? ` with meter ${opts.meter}` : ""}`);
       const splitLabel = opts.quick ? "tuning (quick)" : split;
       const checkpointDir = resolve(opts.checkpoint ?? paths.model);
-      const cacheDir = resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache"));
+      const cacheDir = cacheDirectory(opts.cacheDir);
       const counts = new Map<number, number>();
       for (const e of entries) counts.set(e.meter, (counts.get(e.meter) ?? 0) + 1);
       process.stdout.write(

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { cacheDirectory } from "@tactus/cache";
 import { openEngineCache } from "@tactus/engine";
 import { dataPaths, EVAL_ONLY_NOTE, extractDataset, isEvalOnlyDataset } from "@tactus/trainer";
 import type { Command } from "commander";
@@ -35,7 +36,7 @@ export function registerExtractCommand(program: Command): void {
       if (entries.every((e) => isEvalOnlyDataset(e.dataset))) throw new UsageError(`${selection.name}: nothing to extract: ${EVAL_ONLY_NOTE}`);
       const dir = resolve(opts.out ?? dataPaths(opts.dataRoot).dataset);
       const started = Date.now();
-      const cacheDir = resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache"));
+      const cacheDir = cacheDirectory(opts.cacheDir);
       const cache = openEngineCache({ dir: cacheDir });
       try {
         const progress = startProgress("extract", entries.length);

@@ -115,7 +115,8 @@ export function registerGridCommand(program: Command): void {
       if (results.discarded && !opts.reset) {
         process.stdout.write(`Earlier results were trained on another extraction (${results.discarded}): every combo runs again.\n`);
       }
-      if (opts.reset) {
+      // A dry run lists what --reset would run, and deletes nothing.
+      if (opts.reset && !opts.dryRun) {
         rmSync(join(paths.grid, RESULTS_FILE), { force: true });
         process.stdout.write("Results cleared.\n");
       }

@@ -1,6 +1,7 @@
-import { basename, resolve } from "node:path";
-import { type AnalysisCache, FAMILIES, keyFor } from "@tactus/cache";
+import { basename } from "node:path";
+import { type AnalysisCache, cacheDirectory, FAMILIES } from "@tactus/cache";
 import { openEngineCache } from "@tactus/engine";
+import { missingEntries } from "@tactus/trainer";
 import type { Command } from "commander";
 import { type FailureFlags, failureOptions, reportFailures, skippedFailures } from "../batch-failures.js";
 import { type DatasetFlags, datasetOptions, printSelection, selectDataset } from "../dataset-select.js";
@@ -32,7 +33,7 @@ export function registerWarmCommand(program: Command): void {
       const selection = await selectDataset(opts, { plainFolder: true });
       printSelection(selection, 0);
       const paths = [...selection.entries.map((e) => e.audioPath), ...selection.unlabelled];
-      const cacheDir = resolve(opts.cacheDir ?? (process.env.TACTUS_CACHE_DIR || ".cache"));
+      const cacheDir = cacheDirectory(opts.cacheDir);
       const started = Date.now();
 
       const cache = openEngineCache({ dir: cacheDir });
@@ -47,7 +48,7 @@ export function registerWarmCommand(program: Command): void {
           try {
             const ah = await cache.audioHash(path);
             hashes.set(path, ah);
-            if (isComplete(cache, ah)) alreadyCached++;
+            if (missingEntries(cache, ah).length === 0) alreadyCached++;
             else todo.push(path);
           } catch (error) {
             failures.push({ path, reason: describeFailure(path, error as Error) });
@@ -64,7 +65,7 @@ export function registerWarmCommand(program: Command): void {
         // What a worker wrote is visible here once the read snapshot is renewed.
         const storedByWorker = (path: string) => {
           cache.refresh();
-          return isComplete(cache, hashes.get(path)!);
+          return missingEntries(cache, hashes.get(path)!).length === 0;
         };
         let computed = 0;
         let cachedByWorker = 0;
@@ -105,12 +106,6 @@ export function registerWarmCommand(program: Command): void {
         await cache.close();
       }
     });
-}
-
-/** Every registered engine component has a current entry for the file. */
-function isComplete(cache: AnalysisCache, ah: string): boolean {
-  for (const component of cache.components) if (!cache.has(keyFor(component, ah))) return false;
-  return true;
 }
 
 /** Per family: selected files with every entry of that family current. */

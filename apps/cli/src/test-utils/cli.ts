@@ -12,11 +12,12 @@ export interface CliRun {
 }
 
 /** Runs `tactus ARGS` to the end (CI=1: plain progress lines), never throwing on a non-zero exit. */
-export async function tactus(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export async function tactus(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<CliRun> {
   try {
     const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], {
       env: { ...process.env, CI: "1", ...env },
       maxBuffer: 1 << 24,
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     });
     return { code: 0, stdout, stderr };
   } catch (err) {

@@ -4,7 +4,7 @@
  * chroma of the same crop over the tracker slots). A clip under 2 s stores an empty array
  * ("too short"), never zeros.
  */
-import { audioBlock, prepareClip, ssmBlock } from "@tactus/features";
+import { audioBlock, shiftIntoWindow, ssmBlock } from "@tactus/features";
 import type { Derived } from "../derive.js";
 import type { ClipContext } from "./clip.js";
 
@@ -28,10 +28,7 @@ export function computeFeatureGroups(
       out[group] = audioBlock(prepared.samples, clip.sampleRate, { analysis });
     } else {
       const bySlot: Record<string, { timeSec: number; isDownbeat: boolean }[]> = {};
-      for (const [slot, beats] of Object.entries(derived.slots)) {
-        const shifted = prepareClip(clip.samples, clip.sampleRate, beats);
-        bySlot[slot] = shifted.ok ? shifted.beats : [];
-      }
+      for (const [slot, beats] of Object.entries(derived.slots)) bySlot[slot] = shiftIntoWindow(beats, prepared.offsetSec, prepared.durationSec);
       out[group] = ssmBlock(analysis.chroma, bySlot, analysis.sampleRate / analysis.hopLength);
     }
   }

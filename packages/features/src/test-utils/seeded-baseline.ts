@@ -34,7 +34,7 @@ export function featureVector(samples: Float32Array, sampleRate: typeof AUDIO_DE
   const activations = DSP_ACTIVATIONS.compute(clip.samples, sampleRate);
   const dbn = runDbnVariants(activations);
   const best = selectBestDbn(dbn.variants, events, dbn.dbn.scores);
-  // multifeature (the "Beat This!" slot) is not in the tracker registry yet: its slot stays empty.
+  // The multifeature ("Beat This!") slot is left empty on purpose: this baseline uses the DBN slots only.
   const beatsBySlot = { dbn: dbn.dbn.beats, dbn_best: best?.beats ?? [] };
 
   const candidates = [dbn.dbn.beats, best?.beats ?? []];

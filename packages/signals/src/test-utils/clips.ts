@@ -1,6 +1,7 @@
-import { analyzeBeats, type BeatAnalysis, onsetAlignmentF1, TRACKERS } from "@tactus/beat-trackers";
+import { analyzeBeats, type BeatAnalysis, onsetAlignmentF1 } from "@tactus/beat-trackers";
 import { synthesizeClip } from "@tactus/datasets";
 import { METER_KEYS, type MeterScores } from "../meters.js";
+import { DOWNBEAT_TRACKERS } from "../registry.js";
 import type { BeatLike } from "../types.js";
 
 /** The seeded evaluation set: short drum clips per meter, tempi spread over a range. */
@@ -39,9 +40,6 @@ export function* evalClips(perMeter = 10, durationSec = 12): Generator<EvalClip>
   }
 }
 
-/** Trackers that mark downbeats (the DBN family), from the tracker registry. */
-export const DOWNBEAT_TRACKER_NAMES = TRACKERS.filter((t) => t.downbeats).map((t) => t.name);
-
 export interface AnalyzedClip extends EvalClip {
   /** analyzeBeats over the downbeat trackers only (beats, activations, onset envelope, tempo). */
   analysis: BeatAnalysis;
@@ -62,7 +60,7 @@ export function analyzedClips(perMeter: number, durationSec = 12): Promise<Analy
     pending = (async () => {
       const out: AnalyzedClip[] = [];
       for (const clip of evalClips(perMeter, durationSec)) {
-        const analysis = await analyzeBeats(clip.samples, clip.sampleRate, { trackers: DOWNBEAT_TRACKER_NAMES });
+        const analysis = await analyzeBeats(clip.samples, clip.sampleRate, { trackers: DOWNBEAT_TRACKERS });
         const onsets = Array.from(analysis.onsets.timesSec);
         let bestFixed = { name: "", beats: [] as readonly BeatLike[] };
         let bestF1 = -1;
