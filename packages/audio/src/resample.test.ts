@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasExactPath, libsamplerate, type ResampleQuality, resample } from "./resample.js";
+import { exactResampleVariant, hasExactPath, libsamplerate, type ResampleQuality, resample } from "./resample.js";
 import { decibels, rms, seededRandom, sine, toneAmplitude, zeroCrossingFrequency } from "./test-utils/signals.js";
 
 describe("resample (libsamplerate, SRC_SINC_MEDIUM_QUALITY)", () => {
@@ -148,6 +148,23 @@ describe("resample is computed here, bit-identical to libsamplerate", () => {
 
   it("fastest ×2 and ×4 up (multifeature's 22.05 → 44.1 kHz) across libsamplerate's 250 000-sample blocks", async () => {
     for (const ratio of [2, 4]) await expectIdentical(noise(260_001, 7 + ratio), 22050, 22050 * ratio, "fastest");
+  });
+
+  it("the cyclic shortcut (×2, ×4, ½, ¼) gives the general walk's samples exactly", async () => {
+    const cases = (["fastest", "medium"] as const).flatMap((quality) =>
+      [2, 4, 1 / 2, 1 / 4].map((ratio) => ({ quality, from: 44100, to: 44100 * ratio })),
+    );
+    // Shorter than the filter (edges only), odd lengths, and long enough for the interior pairs.
+    const lengths = [1, 2, 3, 40, 1001, 20_000];
+    for (const { quality, from, to } of cases) {
+      for (const n of lengths) {
+        const x = noise(n, n + to);
+        const cyclic = await exactResampleVariant(x, from, to, quality, true);
+        const general = await exactResampleVariant(x, from, to, quality, false);
+        expect(cyclic.length).toBe(general.length);
+        expect(mismatches(cyclic, general), `${quality} ${from} → ${to} Hz, ${n} samples`).toBe(0);
+      }
+    }
   });
 
   it("keeps a 1 kHz tone when going from 22.05 kHz to 44.1 kHz with fastest", async () => {

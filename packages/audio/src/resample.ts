@@ -87,6 +87,23 @@ export async function libsamplerate(
   return output;
 }
 
+/**
+ * The exact path with the cyclic shortcut off or on (exported for the tests, which hold the
+ * shortcut against the general walk sample for sample; not part of the package's API).
+ */
+export async function exactResampleVariant(
+  samples: Float32Array,
+  fromRate: number,
+  toRate: number,
+  quality: ResampleQuality,
+  allowCycle: boolean,
+): Promise<Float32Array> {
+  const table = await sincTable(quality);
+  if (table === null) throw new Error(`resample.ts: no verified libsamplerate filter table for quality "${quality}"`);
+  const ratio = toRate / fromRate;
+  return exactResample(samples, ratio, Math.ceil(samples.length * ratio), table, allowCycle);
+}
+
 /** libsamplerate's fixed-point filter positions: 12 fraction bits (src_sinc.c's SHIFT_BITS). */
 const FP_ONE = 4096;
 /** src_sinc.c's SINC_MAGIC_MARKER, MAKE_MAGIC (' ', 's', 'i', 'n', 'c', ' '): first field of its SINC_FILTER. */
@@ -213,21 +230,88 @@ function sincPhase(table: SincTable, increment: number, start: number): SincPhas
 }
 
 /**
+ * One output of libsamplerate's sinc converter: the left half of `phase` summed from the farthest
+ * input towards the output instant, then the right half likewise, both in double, then
+ * (left + right) scaled and rounded to float. Inputs outside the signal are zeros, as
+ * libsamplerate's zero lead-in and our zero flush (they are skipped, not multiplied).
+ */
+function sincOutput(samples: Float32Array, phase: SincPhase, current: number, scale: number): number {
+  const n = samples.length;
+  const tl = phase.left;
+  const tr = phase.right;
+  const l0 = current + phase.leftFirst;
+  const r0 = current + phase.rightFirst;
+  let left = 0;
+  let right = 0;
+  if (l0 >= 0 && r0 < n) {
+    // Two independent sums, each in libsamplerate's order.
+    const common = Math.min(tl.length, tr.length);
+    let j = 0;
+    for (; j < common; j++) {
+      left += tl[j]! * samples[l0 + j]!;
+      right += tr[j]! * samples[r0 - j]!;
+    }
+    for (let k = j; k < tl.length; k++) left += tl[k]! * samples[l0 + k]!;
+    for (let k = j; k < tr.length; k++) right += tr[k]! * samples[r0 - k]!;
+  } else {
+    for (let j = Math.max(0, -l0); j < tl.length && l0 + j < n; j++) left += tl[j]! * samples[l0 + j]!;
+    for (let j = Math.max(0, r0 - n + 1); j < tr.length && r0 - j >= 0; j++) right += tr[j]! * samples[r0 - j]!;
+  }
+  return scale * (left + right);
+}
+
+/** Longest input walk searched for a cycle (×2 up has period 2, ×4 up 4, ½ and ¼ down 1). */
+const MAX_WALK_PERIOD = 64;
+
+/**
+ * The input walk of {@link exactResample} as a cycle, when it has one: its state is the fractional
+ * position `index` alone (`current` only accumulates), so once `index` comes back exactly to its
+ * start value 0 after P outputs, every later output repeats the first P starts and advances. That
+ * happens when 1/ratio is a short binary fraction (2, 4, ½, ¼, …), whose sums are exact in double.
+ * Returns each output's fixed-point start index and the input advance after it, or null.
+ */
+function walkCycle(step: number, floatIncrement: number): { starts: number[]; advances: number[] } | null {
+  const starts: number[] = [];
+  const advances: number[] = [];
+  let index = 0;
+  for (let m = 0; m < MAX_WALK_PERIOD; m++) {
+    starts.push(lrint(index * floatIncrement * FP_ONE));
+    index += step;
+    const rem = fmodOne(index);
+    advances.push(lrint(index - rem));
+    index = rem;
+    if (index === 0) return { starts, advances };
+  }
+  return null;
+}
+
+/**
  * libsamplerate's sinc converter (sinc_mono_vari_process at a constant ratio), computed directly:
  * the same double-precision walk of the input position (input_index += 1/ratio, split with
  * fmod_one), the same fixed-point start index per output, the same interpolated coefficients
- * (cached per start index, see {@link sincPhase}), and each output the left half summed from the
- * farthest input towards the output instant, then the right half likewise, both in double, then
- * (left + right) scaled and rounded to float — so every sample is bit-identical to the library's.
- * Inputs outside the signal are zeros, as libsamplerate's zero lead-in and our zero flush.
+ * (cached per start index, see {@link sincPhase}), and each output summed as {@link sincOutput}
+ * does — so every sample is bit-identical to the library's. When the walk is a cycle (see
+ * {@link walkCycle}) and the samples are finite, {@link cyclicResample} computes the very same sums
+ * two outputs at a time.
  */
-function exactResample(samples: Float32Array, ratio: number, outputLength: number, table: SincTable): Float32Array {
-  const n = samples.length;
+function exactResample(
+  samples: Float32Array,
+  ratio: number,
+  outputLength: number,
+  table: SincTable,
+  allowCycle = true,
+): Float32Array {
   const output = new Float32Array(outputLength);
   const floatIncrement = table.indexIncrement * Math.min(ratio, 1);
   const increment = lrint(floatIncrement * FP_ONE);
   const scale = floatIncrement / table.indexIncrement;
   const step = 1 / ratio;
+  const cycle = allowCycle && allFinite(samples) ? walkCycle(step, floatIncrement) : null;
+  if (cycle !== null) {
+    const phases = cycle.starts.map((start) => sincPhase(table, increment, start));
+    cyclicResample(samples, phases, Int32Array.from(cycle.advances), scale, output);
+    return output;
+  }
   const phases = new Map<number, SincPhase>();
   let cachedTaps = 0;
   // The last few phases used, checked before the map: small up-ratios cycle through a handful.
@@ -257,31 +341,110 @@ function exactResample(samples: Float32Array, ratio: number, outputLength: numbe
     }
     recentStarts[slot] = start;
     recent[slot] = phase;
-    const tl = phase.left;
-    const tr = phase.right;
-    const l0 = current + phase.leftFirst;
-    const r0 = current + phase.rightFirst;
-    let left = 0;
-    let right = 0;
-    if (l0 >= 0 && r0 < n) {
-      // Two independent sums, each in libsamplerate's order.
-      const common = Math.min(tl.length, tr.length);
-      let j = 0;
-      for (; j < common; j++) {
-        left += tl[j]! * samples[l0 + j]!;
-        right += tr[j]! * samples[r0 - j]!;
-      }
-      for (let k = j; k < tl.length; k++) left += tl[k]! * samples[l0 + k]!;
-      for (let k = j; k < tr.length; k++) right += tr[k]! * samples[r0 - k]!;
-    } else {
-      for (let j = Math.max(0, -l0); j < tl.length && l0 + j < n; j++) left += tl[j]! * samples[l0 + j]!;
-      for (let j = Math.max(0, r0 - n + 1); j < tr.length && r0 - j >= 0; j++) right += tr[j]! * samples[r0 - j]!;
-    }
-    output[m] = scale * (left + right);
+    output[m] = sincOutput(samples, phase, current, scale);
     index += step;
     const rem = fmodOne(index);
     current += lrint(index - rem);
     index = rem;
   }
   return output;
+}
+
+/**
+ * The taps of two consecutive outputs (phase `a` at input position c, phase `b` at c + shift)
+ * interleaved over one shared window of inputs: `left[2i]` and `left[2i + 1]` multiply input
+ * c + leftFirst + i for a and b, `right[2i]`, `right[2i + 1]` input c + rightFirst − i. Where a
+ * phase has no tap the weight is 0 (only before its first or after its last tap).
+ */
+interface PhasePair {
+  left: Float64Array;
+  leftFirst: number;
+  right: Float64Array;
+  rightFirst: number;
+}
+
+function phasePair(a: SincPhase, b: SincPhase, shift: number): PhasePair {
+  const bLeftFirst = shift + b.leftFirst;
+  const bRightFirst = shift + b.rightFirst;
+  const leftFirst = Math.min(a.leftFirst, bLeftFirst);
+  const leftLength = Math.max(a.leftFirst + a.left.length, bLeftFirst + b.left.length) - leftFirst;
+  const left = new Float64Array(2 * leftLength);
+  for (let i = 0; i < leftLength; i++) {
+    left[2 * i] = a.left[leftFirst + i - a.leftFirst] ?? 0;
+    left[2 * i + 1] = b.left[leftFirst + i - bLeftFirst] ?? 0;
+  }
+  const rightFirst = Math.max(a.rightFirst, bRightFirst);
+  const rightLength = rightFirst - Math.min(a.rightFirst - a.right.length, bRightFirst - b.right.length);
+  const right = new Float64Array(2 * rightLength);
+  for (let i = 0; i < rightLength; i++) {
+    right[2 * i] = a.right[i - (rightFirst - a.rightFirst)] ?? 0;
+    right[2 * i + 1] = b.right[i - (rightFirst - bRightFirst)] ?? 0;
+  }
+  return { left, leftFirst, right, rightFirst };
+}
+
+/**
+ * {@link exactResample} over a cyclic walk: output m uses phases[m mod P] at input position
+ * current, then current += advances[m mod P]. Away from the edges two consecutive outputs are
+ * summed together over one shared window of inputs (see {@link phasePair}): each input is read
+ * once for both, and each of the four sums still adds its taps in libsamplerate's order. The
+ * zero weights the shared window adds are bit-neutral: an accumulator starting at +0 is never −0
+ * (round-to-nearest gives −0 only for −0 + −0), so adding 0 · x = ±0 leaves it unchanged for
+ * every finite x — the caller takes this path only for finite samples.
+ */
+function cyclicResample(
+  samples: Float32Array,
+  phases: SincPhase[],
+  advances: Int32Array,
+  scale: number,
+  output: Float32Array,
+): void {
+  const n = samples.length;
+  const period = phases.length;
+  const outputLength = output.length;
+  // The pair starting at phase p (p, p + 1 mod P); with an odd P pairs start at every phase.
+  const pairs = phases.map((a, p) => phasePair(a, phases[(p + 1) % period]!, advances[p]!));
+  let current = 0;
+  let p = 0;
+  let m = 0;
+  for (; m + 1 < outputLength; m += 2) {
+    const q = p + 1 === period ? 0 : p + 1;
+    const pair = pairs[p]!;
+    const next = current + advances[p]!;
+    const lw = pair.left;
+    const rw = pair.right;
+    const l0 = current + pair.leftFirst;
+    const r0 = current + pair.rightFirst;
+    const leftCount = lw.length >> 1;
+    const rightCount = rw.length >> 1;
+    if (l0 >= 0 && l0 + leftCount <= n && r0 < n && r0 - rightCount + 1 >= 0) {
+      let leftA = 0;
+      let leftB = 0;
+      for (let i = 0; i < leftCount; i++) {
+        const x = samples[l0 + i]!;
+        leftA += lw[2 * i]! * x;
+        leftB += lw[2 * i + 1]! * x;
+      }
+      let rightA = 0;
+      let rightB = 0;
+      for (let i = 0; i < rightCount; i++) {
+        const x = samples[r0 - i]!;
+        rightA += rw[2 * i]! * x;
+        rightB += rw[2 * i + 1]! * x;
+      }
+      output[m] = scale * (leftA + rightA);
+      output[m + 1] = scale * (leftB + rightB);
+    } else {
+      output[m] = sincOutput(samples, phases[p]!, current, scale);
+      output[m + 1] = sincOutput(samples, phases[q]!, next, scale);
+    }
+    current = next + advances[q]!;
+    p = q + 1 === period ? 0 : q + 1;
+  }
+  if (m < outputLength) output[m] = sincOutput(samples, phases[p]!, current, scale);
+}
+
+function allFinite(samples: Float32Array): boolean {
+  for (let i = 0; i < samples.length; i++) if (!Number.isFinite(samples[i]!)) return false;
+  return true;
 }

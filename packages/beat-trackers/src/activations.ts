@@ -11,6 +11,8 @@
  *           → log-filtered spectrogram (mel bands 30 Hz–11 kHz, log1p compression)
  *           → band-wise positive flux (low / mid / high bands, each normalised, delayed 20 ms)
  *           → beat onset function (weighted band sum)
+ *           → accent flux (the same band-wise flux of the linear magnitudes: how loud an onset is,
+ *             not how much it rises above what still sounds before it)
  *           → downbeatness per frame (logistic model of accent, low-band accent, mid flux and
  *             harmonic change)
  *           → calibration ({@link calibrateActivation}: one place for every squashing step)
@@ -74,8 +76,9 @@ export interface DspActivationOptions {
 
 /**
  * Logistic model of "this onset starts a bar": downbeatness = σ(bias + Σ weight · evidence).
- * Evidence per frame, each in [0, 1]: accent (onset strength / largest onset within ±2 s),
- * lowAccent (the same on the < 200 Hz flux: kick and bass), mid (calibrated 200 Hz–2 kHz flux),
+ * Evidence per frame, each in [0, 1]: accent (weighted band flux of the linear magnitudes / its
+ * largest value within ±2 s: how loud the onset is), lowAccent (the same on the < 200 Hz linear
+ * flux: kick and bass), mid (calibrated 200 Hz–2 kHz flux),
  * harmonicShort / harmonicLong (chroma change across the frame, windows 1× and 2× harmonicWindowSec).
  */
 export interface DownbeatWeights {
@@ -169,17 +172,23 @@ export function computeDspActivations(
 
   const spectrum = magnitudeSpectrogram(samples, { fftSize, hopLength });
   const bands = logFilteredSpectrogram(spectrum, sampleRate, opts);
-  const flux = bandFlux(bands.log, bands.bandHz, opts).map((band) => delay(band, Math.round(opts.fluxDelaySec * fps)));
+  const delayFrames = Math.round(opts.fluxDelaySec * fps);
+  const flux = bandFlux(bands.log, bands.bandHz, opts).map((band) => delay(band, delayFrames));
   const onset = weightedSum(flux, opts.bandWeights);
   const onsetProb = calibrateActivation(onset, fps, opts.calibration);
+  // Accent evidence from the flux of the linear magnitudes: log flux is the rise over the previous
+  // frame, so an onset into a still-sounding note (a bass approach note, the tail of a kick one
+  // short group earlier) scores less than a weaker one after a long group; linear flux follows
+  // the onset's loudness.
+  const accentFlux = bandFlux(bands.linear, bands.bandHz, opts).map((band) => delay(band, delayFrames));
 
   const [harmonicShort, harmonicLong] = harmonicChange(samples, sampleRate, hopLength, spectrum.nCols, fps, [
     opts.harmonicWindowSec,
     2 * opts.harmonicWindowSec,
   ]);
   const evidence = {
-    accent: localAccent(onset, fps),
-    lowAccent: localAccent(flux[0]!, fps),
+    accent: localAccent(weightedSum(accentFlux, opts.bandWeights), fps),
+    lowAccent: localAccent(accentFlux[0]!, fps),
     mid: calibrateActivation(flux[1]!, fps, opts.calibration),
     harmonicShort: harmonicShort!,
     harmonicLong: harmonicLong!,
@@ -217,12 +226,15 @@ function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
 
-/** Mel-band magnitudes, log-compressed relative to the loudest bin (so gain does not matter). */
+/**
+ * Mel-band magnitudes relative to the loudest bin (so gain does not matter): `linear` = X / max X,
+ * `log` = log1p(compression · X / max X); both 0 when the input is silent.
+ */
 function logFilteredSpectrogram(
   spectrum: Spectrogram,
   sampleRate: number,
   opts: DspActivationOptions,
-): { log: Matrix; bandHz: Float64Array } {
+): { log: Matrix; linear: Matrix; bandHz: Float64Array } {
   const fMax = Math.min(11000, sampleRate / 2);
   const mel = melSpectrogram(spectrum, {
     sampleRate,
@@ -235,8 +247,12 @@ function logFilteredSpectrogram(
   let max = 0;
   for (let i = 0; i < mel.data.length; i++) if (mel.data[i]! > max) max = mel.data[i]!;
   const log = new Float32Array(mel.data.length);
+  const linear = new Float32Array(mel.data.length);
   const gain = max > 0 ? opts.compression / max : 0;
-  for (let i = 0; i < log.length; i++) log[i] = Math.log1p(gain * mel.data[i]!);
+  for (let i = 0; i < log.length; i++) {
+    linear[i] = max > 0 ? mel.data[i]! / max : 0;
+    log[i] = Math.log1p(gain * mel.data[i]!);
+  }
   // centre frequencies of the mel bands (log-spaced edges, linear interpolation is enough here)
   const bandHz = new Float64Array(opts.nBands);
   const melMin = hzToMelSlaney(30);
@@ -244,7 +260,11 @@ function logFilteredSpectrogram(
   for (let m = 0; m < opts.nBands; m++) {
     bandHz[m] = melToHzSlaney(melMin + ((m + 1) * (melMax - melMin)) / (opts.nBands + 1));
   }
-  return { log: { data: log, nRows: mel.nRows, nCols: mel.nCols }, bandHz };
+  return {
+    log: { data: log, nRows: mel.nRows, nCols: mel.nCols },
+    linear: { data: linear, nRows: mel.nRows, nCols: mel.nCols },
+    bandHz,
+  };
 }
 
 function hzToMelSlaney(hz: number): number {
@@ -255,9 +275,9 @@ function melToHzSlaney(mel: number): number {
   return mel < 15 ? (200 * mel) / 3 : 1000 * Math.exp((Math.log(6.4) / 27) * (mel - 15));
 }
 
-/** Positive first-order difference summed within the low / mid / high band groups; each band normalised to max 1. */
-function bandFlux(log: Matrix, bandHz: Float64Array, opts: DspActivationOptions): Float32Array[] {
-  const { nRows, nCols, data } = log;
+/** Positive first-order difference of `spec` summed within the low / mid / high band groups; each band normalised to max 1. */
+function bandFlux(spec: Matrix, bandHz: Float64Array, opts: DspActivationOptions): Float32Array[] {
+  const { nRows, nCols, data } = spec;
   const out = [new Float32Array(nCols), new Float32Array(nCols), new Float32Array(nCols)];
   for (let m = 0; m < nRows; m++) {
     const hz = bandHz[m]!;

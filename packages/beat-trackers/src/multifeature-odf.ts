@@ -109,17 +109,22 @@ function analyseFrame(frame: Float64Array, fftIn: Float64Array, fftOut: Float64A
   }
 }
 
-/** Copy the frame starting at `start` (zero-padded past the end) into `frame`; returns its power. */
-function cutFrame(signal: Float32Array, start: number, frame: Float64Array): number {
+/** Copy the frame starting at `start` (zero-padded past the end) into `frame`. */
+function cutFrame(signal: Float32Array, start: number, frame: Float64Array): void {
+  const end = Math.min(signal.length, start + N);
+  let i = 0;
+  for (let t = start; t < end; t++, i++) frame[i] = signal[t]!;
+  for (; i < N; i++) frame[i] = 0;
+}
+
+/** Instant power of the frame starting at `start` (only the frame-wise functions test it). */
+function framePower(signal: Float32Array, start: number): number {
   const end = Math.min(signal.length, start + N);
   let energy = 0;
-  let i = 0;
-  for (let t = start; t < end; t++, i++) {
+  for (let t = start; t < end; t++) {
     const v = signal[t]!;
-    frame[i] = v;
     energy += v * v;
   }
-  for (; i < N; i++) frame[i] = 0;
   return energy / N;
 }
 
@@ -311,7 +316,8 @@ class ComplexDifference {
 
   constructor(private readonly phase2Sign: 1 | -1) {}
 
-  next(s: FrameSpectrum, out: Float64Array): void {
+  /** Writes the differences to out[offset … offset + BINS − 1]. */
+  next(s: FrameSpectrum, out: Float64Array, offset = 0): void {
     const { mag, cos, sin } = s;
     const { prevMag, rotRe, rotIm, prevCos, prevSin } = this;
     const sign = -this.phase2Sign;
@@ -321,7 +327,7 @@ class ComplexDifference {
       const sn = cos[k]! * rotIm[k]! + sin[k]! * rotRe[k]!;
       const dRe = prevMag[k]! - m * c;
       const dIm = m * sn;
-      out[k] = dRe * dRe + dIm * dIm;
+      out[offset + k] = dRe * dRe + dIm * dIm;
       // The next frame's rotation: conj(u)² · (u₁ or conj(u₁)).
       const c2 = cos[k]! * cos[k]! - sin[k]! * sin[k]!;
       const s2 = -2 * cos[k]! * sin[k]!;
@@ -392,47 +398,74 @@ class InfogainOdf {
   private static readonly HIST = 5;
   private static readonly MIN_BIN = Math.round((40 * N) / ODF_SAMPLE_RATE);
   private static readonly MAX_BIN = Math.round((5000 * N) / ODF_SAMPLE_RATE) + 1;
+  private static readonly SIZE = 2 * InfogainOdf.HIST + 1;
   readonly values: Float32Array;
-  private readonly ring: Float64Array[];
+  private readonly nBins = InfogainOdf.MAX_BIN - InfogainOdf.MIN_BIN;
+  /** The last 11 frames' bins, slot after slot (nBins each). */
+  private readonly ring: Float64Array;
   private head = 0;
   private frame = 0;
-  private readonly weights: number[];
+  /** weights[i] = 1 − 0.9·i/5: the weight of the frame i + 1 frames away. */
+  private readonly weights: Float64Array;
 
   constructor(nFrames: number) {
     this.values = new Float32Array(nFrames);
-    const nBins = InfogainOdf.MAX_BIN - InfogainOdf.MIN_BIN;
-    this.ring = Array.from({ length: 2 * InfogainOdf.HIST + 1 }, () => new Float64Array(nBins));
-    this.weights = Array.from({ length: InfogainOdf.HIST }, (_, i) => 1 - (i * 0.9) / InfogainOdf.HIST);
+    this.ring = new Float64Array(InfogainOdf.SIZE * this.nBins);
+    this.weights = Float64Array.from({ length: InfogainOdf.HIST }, (_, i) => 1 - (i * 0.9) / InfogainOdf.HIST);
   }
 
   push(mag: Float64Array): void {
-    const H = InfogainOdf.HIST;
-    const size = 2 * H + 1;
-    // The ring holds the last 11 frames; after this push, slot (head + i) % 11 is buffer[i].
-    const slot = this.ring[this.head]!;
-    slot.set(mag.subarray(InfogainOdf.MIN_BIN, InfogainOdf.MAX_BIN));
+    const size = InfogainOdf.SIZE;
+    const nBins = this.nBins;
+    const ring = this.ring;
+    // After this push, slot (head + i) % 11 holds buffer[i]: buffer[0..4] are the older frames,
+    // buffer[6..10] the newer ones.
+    ring.set(mag.subarray(InfogainOdf.MIN_BIN, InfogainOdf.MAX_BIN), this.head * nBins);
     this.head = (this.head + 1) % size;
-    const older = Array.from({ length: H }, (_, i) => this.ring[(this.head + i) % size]!);
-    const newer = Array.from({ length: H }, (_, i) => this.ring[(this.head + H + 1 + i) % size]!);
+    const at = (i: number) => ((this.head + i) % size) * nBins;
+    const o0 = at(0);
+    const o1 = at(1);
+    const o2 = at(2);
+    const o3 = at(3);
+    const o4 = at(4);
+    const n0 = at(6);
+    const n1 = at(7);
+    const n2 = at(8);
+    const n3 = at(9);
+    const n4 = at(10);
     const w = this.weights;
+    const w0 = w[0]!;
+    const w1 = w[1]!;
+    const w2 = w[2]!;
+    const w3 = w[3]!;
+    const w4 = w[4]!;
     let detection = 0;
-    for (let b = 0; b < slot.length; b++) {
+    for (let b = 0; b < nBins; b++) {
+      // Each histogram summed in essentia's order: older frames farthest first, newer nearest first.
       let hOld = 0;
+      hOld += ring[o0 + b]! * w4;
+      hOld += ring[o1 + b]! * w3;
+      hOld += ring[o2 + b]! * w2;
+      hOld += ring[o3 + b]! * w1;
+      hOld += ring[o4 + b]! * w0;
       let hNew = 0;
-      for (let i = 0; i < H; i++) {
-        hOld += older[i]![b]! * w[H - 1 - i]!;
-        hNew += newer[i]![b]! * w[i]!;
-      }
+      hNew += ring[n0 + b]! * w0;
+      hNew += ring[n1 + b]! * w1;
+      hNew += ring[n2 + b]! * w2;
+      hNew += ring[n3 + b]! * w3;
+      hNew += ring[n4 + b]! * w4;
       if (hOld === 0) hOld = 1;
       if (hNew === 0) hNew = FLOAT_EPSILON;
-      const gain = Math.log2(hNew / hOld);
-      if (gain > 0) detection += gain;
+      // Only positive gains count, and log2(r) > 0 exactly when r > 1: the log is taken only then.
+      const ratio = hNew / hOld;
+      if (ratio > 1) detection += Math.log2(ratio);
     }
     this.values[this.frame++] = detection;
   }
 }
 
-/** Frames whose spectral differences are projected onto the ERB bands together (see flush). */
+/** Frames whose spectral differences are projected onto the ERB bands together (see flush, which
+ * also takes the 40 bands two at a time). */
 const ERB_BLOCK = 4;
 
 /** OnsetDetectionGlobal beat_emphasis, first stage: complex spectral difference per ERB band. */
@@ -452,33 +485,65 @@ class BeatEmphasisOdf {
   }
 
   push(s: FrameSpectrum): void {
-    this.difference.next(s, this.block.subarray(this.blockFrames * BINS, (this.blockFrames + 1) * BINS));
+    this.difference.next(s, this.block, this.blockFrames * BINS);
     this.frame++;
     if (++this.blockFrames === ERB_BLOCK) this.flush();
   }
 
-  /** ERBBands(type magnitude) of the buffered differences: four frames share each filter read. */
+  /**
+   * ERBBands(type magnitude) of the buffered differences: two bands × four frames share each read
+   * (eight independent sums, each over the bins in order).
+   */
   private flush(): void {
     const bank = erbBank();
     const d = this.block;
     const count = this.blockFrames;
     const t0 = this.frame - count;
-    for (let b = 0; b < ERB_BANDS; b++) {
-      const row = b * BINS;
+    const n = this.nFrames;
+    for (let b = 0; b < ERB_BANDS; b += 2) {
+      const row0 = b * BINS;
+      const row1 = row0 + BINS;
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = 0;
       for (let k = 0; k < BINS; k++) {
-        const w = bank[row + k]!;
-        a0 += d[k]! * w;
-        a1 += d[BINS + k]! * w;
-        a2 += d[2 * BINS + k]! * w;
-        a3 += d[3 * BINS + k]! * w;
+        const w = bank[row0 + k]!;
+        const v = bank[row1 + k]!;
+        const d0 = d[k]!;
+        const d1 = d[BINS + k]!;
+        const d2 = d[2 * BINS + k]!;
+        const d3 = d[3 * BINS + k]!;
+        a0 += d0 * w;
+        a1 += d1 * w;
+        a2 += d2 * w;
+        a3 += d3 * w;
+        c0 += d0 * v;
+        c1 += d1 * v;
+        c2 += d2 * v;
+        c3 += d3 * v;
       }
-      const out = b * this.nFrames + t0;
-      const sums = [a0, a1, a2, a3];
-      for (let f = 0; f < count; f++) this.bands[out + f] = sums[f]!;
+      const out0 = b * n + t0;
+      const out1 = out0 + n;
+      const bands = this.bands;
+      bands[out0] = a0;
+      bands[out1] = c0;
+      if (count > 1) {
+        bands[out0 + 1] = a1;
+        bands[out1 + 1] = c1;
+      }
+      if (count > 2) {
+        bands[out0 + 2] = a2;
+        bands[out1 + 2] = c2;
+      }
+      if (count > 3) {
+        bands[out0 + 3] = a3;
+        bands[out1 + 3] = c3;
+      }
     }
     this.blockFrames = 0;
   }
@@ -588,8 +653,8 @@ export function multifeatureOdfs(signal: Float32Array): MultifeatureOdfs {
   const random = mersenneTwister(0);
   const ratio = ODF_HOP_FRAMEWISE / ODF_HOP_GLOBAL;
 
-  const pushFramewise = (power: number, shared: FrameSpectrum | null) => {
-    if (power < SILENCE_POWER) {
+  const pushFramewise = (start: number, shared: FrameSpectrum | null) => {
+    if (framePower(signal, start) < SILENCE_POWER) {
       // essentia's streaming FrameCutter replaces a silent frame by frame + NoiseAdder(−100 dB).
       for (let i = 0; i < N; i++) {
         frame[i] = Math.fround(frame[i]! + NOISE_LEVEL * (Math.fround(random()) * 2 - 1));
@@ -606,15 +671,16 @@ export function multifeatureOdfs(signal: Float32Array): MultifeatureOdfs {
 
   for (let t = 0; t < nGlobal; t++) {
     const start = t * ODF_HOP_GLOBAL;
-    const power = cutFrame(signal, start, frame);
+    cutFrame(signal, start, frame);
     analyseFrame(frame, fftIn, fftOut, spectrum);
     beatEmphasis.push(spectrum);
     infogain.push(spectrum.mag);
-    if (t % ratio === 0 && t / ratio < nFramewise) pushFramewise(power, spectrum);
+    if (t % ratio === 0 && t / ratio < nFramewise) pushFramewise(start, spectrum);
   }
   // The last hop-1024 frame may start after the last hop-512 one.
   for (let f = Math.ceil(nGlobal / ratio); f < nFramewise; f++) {
-    pushFramewise(cutFrame(signal, f * ODF_HOP_FRAMEWISE, frame), null);
+    cutFrame(signal, f * ODF_HOP_FRAMEWISE, frame);
+    pushFramewise(f * ODF_HOP_FRAMEWISE, null);
   }
   return {
     complex: framewise.complex,

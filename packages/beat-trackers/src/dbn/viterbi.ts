@@ -38,11 +38,14 @@ export interface BarPointerPath {
  *   positions, and every position at the final frame, where credits are clipped).
  * - Back-pointers are needed only for first positions (one source tempo each);
  *   every other state has a single predecessor.
- * The max over source tempi scans outwards from the same tempo and stops once an
- * upper bound (a distance transform of the source scores under a log-interval-
- * additive bound of the transition) shows that no remaining source can reach the
- * current best; ties keep the lowest tempo index, as madmom's ascending
- * strict-greater scan does.
+ * The max over source tempi starts from the best source of the next faster tempo (the
+ * same one in most cases), then covers the other sources under an upper bound (a
+ * log-interval-additive bound of the transition): the ones between that source and
+ * the destination tempo by a running maximum of their bounds, the outer ones by a scan
+ * outwards that stops once a prefix / suffix maximum (a distance transform of the
+ * source scores) shows that no remaining source can reach the current best. Every
+ * source that could reach or tie the best is evaluated; ties keep the lowest tempo
+ * index, as madmom's ascending strict-greater scan does.
  */
 export function viterbiBarPointer(
   model: BarModel,
@@ -54,23 +57,35 @@ export function viterbiBarPointer(
   const numTempi = intervals.length;
   const numSegments = beatsPerBar * numTempi;
 
-  const segmentStart = new Int32Array(numSegments);
+  // Layout: the states of tempo j occupy beatsPerBar · interval consecutive scores, slot-major
+  // with the beats interleaved, so that the slots read and written at one frame (the same slot
+  // for every beat) share cache lines.
+  const tempoStart = new Int32Array(numTempi);
   let numStates = 0;
-  for (let s = 0; s < numSegments; s++) {
-    segmentStart[s] = numStates;
-    numStates += intervals[s % numTempi]!;
+  for (let j = 0; j < numTempi; j++) {
+    tempoStart[j] = numStates;
+    numStates += beatsPerBar * intervals[j]!;
   }
   // Stored score = true log score − offset; all states start at log(1/N).
   const scores = new Float64Array(numStates).fill(Math.log(1 / numStates));
   let offset = 0;
-  // head[s]: slot of position 0 of segment s; position k lives at (head + k) mod interval.
-  const head = new Int32Array(numSegments);
+  // head[j]: slot of position 0 at tempo j (every beat advances alike); position k of beat b
+  // lives at scores[tempoStart[j] + ((head + k) mod interval) · beatsPerBar + b].
+  const head = new Int32Array(numTempi);
+  // headBase[j] = tempoStart[j] + head[j] · beatsPerBar, the current frame's head slot.
+  const headBase = new Int32Array(numTempi);
   const lastScore = new Float64Array(numSegments);
-  const firstScore = new Float64Array(numSegments);
-  // boundBelow[b·T + j] = max over tempi i ≤ j of lastScore + belowScale[i];
-  // boundAbove[b·T + j] = max over i ≥ j of lastScore − aboveScale[i] (see BarModel.belowScale).
+  // Per source (b, i), with L its last-position score: pointBelow = L + belowScale[i] and
+  // pointAbove = L − aboveScale[i] bound what it can give a destination above / below it (see
+  // BarModel.belowScale); boundBelow[b·T + k] = max over i ≤ k of pointBelow, boundAbove[b·T + k]
+  // = max over i ≥ k of pointAbove: a scan stops once the bound of all sources left is below
+  // the best, and skips a source whose own bound is.
+  const pointBelow = new Float64Array(numSegments);
+  const pointAbove = new Float64Array(numSegments);
   const boundBelow = new Float64Array(numSegments);
   const boundAbove = new Float64Array(numSegments);
+  // Scratch of the scan: maxima of pointAbove over [k, guess − 1].
+  const windowAbove = new Float64Array(numTempi + 1);
   // The bound only has to hold, never be tight: the margins absorb float rounding.
   const belowMargin = model.belowIntercept + 1e-6;
   const aboveMargin = model.aboveIntercept + 1e-6;
@@ -95,10 +110,12 @@ export function viterbiBarPointer(
   // States that start inside a region (position k ≥ 1 at frame 0, in slot k − 1) are
   // credited for the r − k region frames they have left.
   if (numFrames > 0) fillStay(0);
-  for (let s = 0; s < numSegments; s++) {
-    const stay = s < numTempi ? downbeatStay : beatStay;
-    const region = beatRegion[s]!;
-    for (let k = 1; k < region; k++) scores[segmentStart[s]! + k - 1]! += stay[region - k]!;
+  for (let b = 0; b < beatsPerBar; b++) {
+    const stay = b === 0 ? downbeatStay : beatStay;
+    for (let j = 0; j < numTempi; j++) {
+      const region = beatRegion[b * numTempi + j]!;
+      for (let k = 1; k < region; k++) scores[tempoStart[j]! + (k - 1) * beatsPerBar + b]! += stay[region - k]!;
+    }
   }
 
   const backPointer =
@@ -108,80 +125,142 @@ export function viterbiBarPointer(
 
   for (let t = 0; t < numFrames; t++) {
     // Advance all pointers: the slot before the head holds the last position of frame t − 1.
+    for (let j = 0; j < numTempi; j++) {
+      let h = head[j]! - 1;
+      if (h < 0) h += intervals[j]!;
+      head[j] = h;
+      headBase[j] = tempoStart[j]! + h * beatsPerBar;
+    }
     for (let b = 0; b < beatsPerBar; b++) {
       const base = b * numTempi;
       let below = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < numTempi; j++) {
         const s = base + j;
-        let h = head[s]! - 1;
-        if (h < 0) h += intervals[j]!;
-        head[s] = h;
-        const v = scores[segmentStart[s]! + h]!;
+        const v = scores[headBase[j]! + b]!;
         lastScore[s] = v;
-        below = Math.max(below, v + belowScale[j]!);
+        const pb = v + belowScale[j]!;
+        pointBelow[s] = pb;
+        pointAbove[s] = v - aboveScale[j]!;
+        if (pb > below) below = pb;
         boundBelow[s] = below;
       }
       let above = Number.NEGATIVE_INFINITY;
-      for (let j = numTempi - 1; j >= 0; j--) {
-        above = Math.max(above, lastScore[base + j]! - aboveScale[j]!);
-        boundAbove[base + j] = above;
+      for (let s = base + numTempi - 1; s >= base; s--) {
+        const pa = pointAbove[s]!;
+        if (pa > above) above = pa;
+        boundAbove[s] = above;
       }
     }
+    // The new first positions are credited at once with their whole stay in the (down)beat
+    // region (every state gets the non-beat density through the offset, added below).
+    fillStay(t);
 
     // Beat boundaries: first position of beat b at tempo j from the last position of beat b − 1.
-    // Source tempi are scanned outwards from j until the bound shows that none left can win.
+    // The best source of tempo j − 1 is tried first (it usually wins again); the sources
+    // between it and j are skipped while the maximum of their bounds stays below the best,
+    // the outer ones are scanned outwards until the prefix / suffix bound rules them out.
+    // Each scan visits sources in one direction away from all evaluated ones, so ties go to
+    // the lowest tempo index by `>=` when descending and `>` when ascending.
     const frameBase = t * numSegments;
     for (let b = 0; b < beatsPerBar; b++) {
       const from = (b === 0 ? beatsPerBar - 1 : b - 1) * numTempi;
+      const out = b * numTempi;
+      const stay = b === 0 ? downbeatStay : beatStay;
+      let guess = 0;
+      // max of pointBelow over (runFrom, runTo] (sources between the guess and j, guess ≤ j)
+      let runFrom = -1;
+      let runTo = -1;
+      let runMax = Number.NEGATIVE_INFINITY;
+      // windowAbove[k] is max of pointAbove over [k, windowFor − 1] for k ≥ windowLow
+      let windowFor = -1;
+      let windowLow = 0;
       for (let j = 0; j < numTempi; j++) {
         const row = j * numTempi;
         const lo = sourceLo[j]!;
         const hi = sourceHi[j]!;
-        // Sources i ≤ k can reach at most boundBelow[k] − belowScale[j] + belowIntercept,
-        // sources i ≥ k at most boundAbove[k] + aboveScale[j] + aboveIntercept.
+        const g = Math.min(Math.max(guess, lo), hi);
+        // Sources i ≤ j can reach at most pointBelow[i] − belowScale[j] + belowIntercept,
+        // sources i ≥ j at most pointAbove[i] + aboveScale[j] + aboveIntercept.
         const belowShift = belowScale[j]! - belowMargin;
         const aboveShift = -aboveScale[j]! - aboveMargin;
-        let best = lastScore[from + j]! + logTransitionTo[row + j]!;
-        let arg = j;
-        // Scan the side with the higher bound first: its best source then prunes the other side.
-        const belowFirst =
-          (j > lo ? boundBelow[from + j - 1]! - belowShift : Number.NEGATIVE_INFINITY) >=
-          (j < hi ? boundAbove[from + j + 1]! - aboveShift : Number.NEGATIVE_INFINITY);
-        for (let pass = 0; pass < 2; pass++) {
-          if (belowFirst === (pass === 0)) {
-            for (let i = j - 1; i >= lo && boundBelow[from + i]! >= best + belowShift; i--) {
-              const v = lastScore[from + i]! + logTransitionTo[row + i]!;
-              // i is below every tempo examined so far: it wins ties (madmom keeps the lowest).
-              if (v >= best) {
-                best = v;
-                arg = i;
+        let best = lastScore[from + g]! + logTransitionTo[row + g]!;
+        let arg = g;
+        if (g <= j) {
+          // Between: (g, j], ascending (each source is above every one evaluated: strict).
+          if (g < j) {
+            if (runFrom === g && runTo === j - 1) {
+              const pb = pointBelow[from + j]!;
+              if (pb > runMax) runMax = pb;
+            } else {
+              runMax = Number.NEGATIVE_INFINITY;
+              for (let i = g + 1; i <= j; i++) {
+                const pb = pointBelow[from + i]!;
+                if (pb > runMax) runMax = pb;
+              }
+              runFrom = g;
+            }
+            runTo = j;
+            if (runMax >= best + belowShift) {
+              for (let i = g + 1; i <= j; i++) {
+                if (pointBelow[from + i]! >= best + belowShift) {
+                  const v = lastScore[from + i]! + logTransitionTo[row + i]!;
+                  if (v > best) {
+                    best = v;
+                    arg = i;
+                  }
+                }
               }
             }
-          } else {
-            for (let i = j + 1; i <= hi && boundAbove[from + i]! >= best + aboveShift; i++) {
-              const v = lastScore[from + i]! + logTransitionTo[row + i]!;
-              if (v > best) {
-                best = v;
-                arg = i;
+          }
+        } else {
+          // Between: [j, g), descending.
+          if (windowFor !== g || windowLow > j) {
+            let max = Number.NEGATIVE_INFINITY;
+            for (let k = g - 1; k >= j; k--) {
+              const pa = pointAbove[from + k]!;
+              if (pa > max) max = pa;
+              windowAbove[k] = max;
+            }
+            windowFor = g;
+            windowLow = j;
+          }
+          if (windowAbove[j]! >= best + aboveShift) {
+            for (let i = g - 1; i >= j; i--) {
+              if (pointAbove[from + i]! >= best + aboveShift) {
+                const v = lastScore[from + i]! + logTransitionTo[row + i]!;
+                if (v >= best) {
+                  best = v;
+                  arg = i;
+                }
               }
             }
           }
         }
-        firstScore[b * numTempi + j] = best;
-        backPointer[frameBase + b * numTempi + j] = arg;
+        // Below both g and j, descending (each source is below every one evaluated: it wins ties).
+        for (let i = Math.min(g, j) - 1; i >= lo && boundBelow[from + i]! >= best + belowShift; i--) {
+          if (pointBelow[from + i]! < best + belowShift) continue;
+          const v = lastScore[from + i]! + logTransitionTo[row + i]!;
+          if (v >= best) {
+            best = v;
+            arg = i;
+          }
+        }
+        // Above both, ascending (each source is above every one evaluated: strict).
+        for (let i = Math.max(g, j) + 1; i <= hi && boundAbove[from + i]! >= best + aboveShift; i++) {
+          if (pointAbove[from + i]! < best + aboveShift) continue;
+          const v = lastScore[from + i]! + logTransitionTo[row + i]!;
+          if (v > best) {
+            best = v;
+            arg = i;
+          }
+        }
+        guess = arg;
+        scores[headBase[j]! + b] = best + stay[beatRegion[out + j]!]!;
+        backPointer[frameBase + out + j] = arg;
       }
     }
 
-    // Observation: every state gets the non-beat density through the offset; a new first
-    // position is credited at once with its whole stay in the (down)beat region.
     offset += densities.nonBeat[t]!;
-    fillStay(t);
-    for (let b = 0; b < beatsPerBar; b++) {
-      const stay = b === 0 ? downbeatStay : beatStay;
-      for (let j = 0, s = b * numTempi; j < numTempi; j++, s++) {
-        scores[segmentStart[s]! + head[s]!] = firstScore[s]! + stay[beatRegion[s]!]!;
-      }
-    }
 
     // Keep stored scores near zero so the bound margins stay far above float rounding.
     if (t % RENORMALISE_FRAMES === RENORMALISE_FRAMES - 1) {
@@ -192,17 +271,18 @@ export function viterbiBarPointer(
     }
   }
 
-  // Best final state, lowest state index on ties (madmom's argmax).
+  // Best final state, lowest state index on ties (madmom's argmax over beat, tempo, position).
   let bestSegment = 0;
   let bestPosition = 0;
   let bestScore = Number.NEGATIVE_INFINITY;
   for (let s = 0; s < numSegments; s++) {
-    const start = segmentStart[s]!;
-    const interval = intervals[s % numTempi]!;
-    const h = head[s]!;
+    const b = Math.floor(s / numTempi);
+    const j = s - b * numTempi;
+    const interval = intervals[j]!;
+    const h = head[j]!;
     for (let k = 0; k < interval; k++) {
       const slot = h + k < interval ? h + k : h + k - interval;
-      const v = scores[start + slot]!;
+      const v = scores[tempoStart[j]! + slot * beatsPerBar + b]!;
       if (v > bestScore) {
         bestScore = v;
         bestSegment = s;
