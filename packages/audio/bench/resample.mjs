@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // 30 s of mono audio to 22 050 Hz ("medium", the load path's quality): libsamplerate itself vs
-// `resample` (computed here, bit-identical), median of 7 in one process. After a build:
+// `resample` (computed here, bit-identical); and 22 050 → 44 100 Hz ("fastest", the multifeature
+// tracker's ×2) through the general input walk vs the cyclic path. Median of 7 in one process.
+// After a build:
 //   node packages/audio/bench/resample.mjs
-import { libsamplerate, resample } from "../dist/resample.js";
+import { exactResampleVariant, libsamplerate, resample } from "../dist/resample.js";
 
 const RUNS = 7;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -23,3 +25,7 @@ for (const from of [44100, 48000]) {
   const here = await time(() => resample(x, from, 22050, { quality: "medium" }));
   console.log(`${from} → 22050 Hz, 30 s: libsamplerate ${library.toFixed(0)} ms, resample ${here.toFixed(0)} ms (median of ${RUNS})`);
 }
+const up = Float32Array.from({ length: 30 * 22050 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 22050) + 0.1 * Math.sin(i * 0.37));
+const general = await time(() => exactResampleVariant(up, 22050, 44100, "fastest", false));
+const cyclic = await time(() => exactResampleVariant(up, 22050, 44100, "fastest", true));
+console.log(`22050 → 44100 Hz, 30 s, fastest: general walk ${general.toFixed(0)} ms, cyclic path ${cyclic.toFixed(0)} ms (median of ${RUNS})`);

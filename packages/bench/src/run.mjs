@@ -41,7 +41,8 @@ const CFG = quick
 // The issue-8 eval case: 700 files of 20 s (22 050 Hz 16-bit WAV, ≈ 0.9 MB each).
 const BIG = { files: 700, sec: 20 };
 // Epoch timings at the recipe's batch size (64) and at larger ones (fewer optimizer steps per epoch).
-const TRAIN = { rows: 3000, hidden: 640, recipeBatch: 64, batches: [64, 128, 256] };
+const TRAIN = { hidden: 640, recipeBatch: 64, batches: [64, 128, 256] };
+const METERNET_BENCH = join(REPO, "packages/meternet/bench/forward.mjs");
 
 // ---------------------------------------------------------------- helpers
 const median = (xs) => {
@@ -240,17 +241,18 @@ try {
 
   // ------------------------------------------------------------ 5. MeterNet training epoch
   // Each batch size in a fresh child process (a clean heap and WASM memory, as `tactus grid`
-  // trains); the first epoch is the warm-up and is not counted.
+  // trains): @tactus/meternet's own bench script; its first epoch is the warm-up, not counted.
   await sampleLoad("training");
   for (const batch of TRAIN.batches) {
-    const r = await runChild([join(HERE, "epoch-child.mjs"), String(TRAIN.rows), String(TRAIN.hidden), String(batch), String(CFG.epochs + 1)]);
+    const env = { HIDDEN: String(TRAIN.hidden), BATCH: String(batch), EPOCHS: String(CFG.epochs + 1) };
+    const r = await runChild([METERNET_BENCH], { env });
     const out = JSON.parse(r.stdout.trim().split("\n").at(-1));
     const counted = out.epochSec.slice(1);
     log(`training batch ${batch}: ${out.epochSec.map((s) => s.toFixed(2)).join(", ")} s`);
     rows.push([
-      `MeterNet training epoch, ${TRAIN.rows}×${out.inputLength}, hidden ${TRAIN.hidden}, batch ${batch}${batch === TRAIN.recipeBatch ? " (the recipe's)" : ""}`,
+      `MeterNet training epoch, ${out.rows}×${out.inputLength}, hidden ${out.hidden}, batch ${batch}${batch === TRAIN.recipeBatch ? " (the recipe's)" : ""}`,
       `**${median(counted).toFixed(2)} s** (median of ${counted.length}: ${counted.map((s) => s.toFixed(2)).join(", ")})`,
-      `bare AdamW steps in a fresh process (packages/bench/src/epoch-child.mjs), first epoch not counted; backend ${out.backend}`,
+      `bare AdamW steps in a fresh process (packages/meternet/bench/forward.mjs), first epoch not counted; backend ${out.backend}`,
     ]);
   }
   }

@@ -1,11 +1,14 @@
-// Forward pass of 700 × 1630 rows and one training epoch of 3000 × 1630 rows (hidden 640,
-// batch 64, the reference recipe's defaults) on the active backend. Not a test: run
+// Forward pass of 700 × 1630 rows and training epochs of 3000 × 1630 rows (hidden 640, batch 64:
+// the reference recipe's defaults) on the active backend. Not a test: run
 //   pnpm --filter @tactus/meternet build && node packages/meternet/bench/forward.mjs
-// TACTUS_TF_BACKEND=cpu|wasm|node forces a backend.
+// TACTUS_TF_BACKEND=cpu|wasm|node forces a backend; HIDDEN, BATCH and EPOCHS (default 2) change
+// the run. The last line is JSON ({ backend, inputLength, rows, hidden, batch, forwardMs,
+// epochSec }): `@tactus/bench` runs this script once per batch size in a fresh process.
 import { AdamW, createModel, createRng, disposeModel, initBackend, inputLayout, predict, standardise, trainStep } from "../dist/index.js";
 
 const HIDDEN = Number(process.env.HIDDEN ?? 640);
-const BATCH = 64;
+const BATCH = Number(process.env.BATCH ?? 64);
+const EPOCHS = Number(process.env.EPOCHS ?? 2);
 const FORWARD_ROWS = 700;
 const TRAIN_ROWS = 3000;
 const REPEATS = 3;
@@ -32,7 +35,7 @@ const trainX = rows(TRAIN_ROWS);
 const trainY = Float32Array.from({ length: TRAIN_ROWS * 6 }, (_, i) => (Math.floor(i / 6) % 6 === i % 6 ? 1 : 0));
 const optimizer = new AdamW();
 const epochSec = [];
-for (let epoch = 0; epoch < 2; epoch++) {
+for (let epoch = 0; epoch < EPOCHS; epoch++) {
   const t0 = performance.now();
   let loss = 0;
   for (let start = 0; start < TRAIN_ROWS; start += BATCH) {
@@ -50,6 +53,9 @@ console.log(`training epoch ${TRAIN_ROWS}×${D} hidden ${HIDDEN} batch ${BATCH}:
 optimizer.dispose();
 disposeModel(model);
 console.log(`tensors left: ${tf.memory().numTensors}`);
+console.log(
+  JSON.stringify({ backend: backend.name, inputLength: D, rows: TRAIN_ROWS, hidden: HIDDEN, batch: BATCH, forwardMs: median(forwardMs), epochSec }),
+);
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
