@@ -79,18 +79,23 @@ function runChild(args, { cwd = REPO, env = {}, timeoutMs } = {}) {
  * build `turbo run bench` just did, and this run's own work.
  */
 async function busyCores(ms = 1500) {
-  const read = () => {
+  const a = cpuTimes();
+  if (!a) return os.loadavg()[0];
+  await new Promise((r) => setTimeout(r, ms));
+  return coresBusyBetween(a, cpuTimes());
+}
+/** Machine-wide CPU time counters (Linux /proc/stat), or null elsewhere. */
+function cpuTimes() {
+  try {
     const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
     return { idle: f[3] + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
-  };
-  try {
-    const a = read();
-    await new Promise((r) => setTimeout(r, ms));
-    const b = read();
-    return (1 - (b.idle - a.idle) / (b.total - a.total)) * os.cpus().length;
   } catch {
-    return os.loadavg()[0];
+    return null;
   }
+}
+/** Average number of busy cores between two {@link cpuTimes} snapshots. */
+function coresBusyBetween(a, b) {
+  return (1 - (b.idle - a.idle) / (b.total - a.total)) * os.cpus().length;
 }
 const loadSamples = []; // [when, busy cores]
 const sampleLoad = async (when) => {
@@ -216,21 +221,34 @@ try {
   // Alternating -w 1 / -w 2 runs (each on a fresh cache), medians per worker count: a busy moment
   // on a shared machine then spoils one run, not the ratio.
   const workerRuns = { 1: [], 2: [] };
+  // Cores busy machine-wide during each run (the machine is otherwise idle, see the load line):
+  // -w 1 is one process, but V8's helper threads (concurrent GC, compilers) keep part of a second
+  // core busy, which caps what -w 2 can add on two cores.
+  const workerCores = { 1: [], 2: [] };
   for (let round = 0; round < CFG.warmRounds; round++) {
     for (const w of [1, 2]) {
       const cacheDir = join(root, `warm-cache-w${w}-${round}`);
       mkdirSync(cacheDir);
       log(`warm -w ${w} (round ${round + 1}/${CFG.warmRounds}): ${CFG.warmClips} clips of ${CFG.warmSec} s`);
+      const before = cpuTimes();
       const r = await runChild([CLI, "warm", "--data-dir", warmDir, "-w", String(w), "--cache-dir", cacheDir]);
+      const after = cpuTimes();
       const m = /warm: (\d+) computed, (\d+) already cached, (\d+) failed/.exec(r.stdout);
       if (!m || Number(m[1]) !== CFG.warmClips) throw new Error(`warm -w ${w}: unexpected output\n${r.stdout}\n${r.stderr.slice(-1000)}`);
       workerRuns[w].push(r.wallMs);
+      if (before && after) workerCores[w].push(coresBusyBetween(before, after));
     }
   }
   const fps = (w) => CFG.warmClips / (median(workerRuns[w]) / 1000);
   const runsOf = (w) => workerRuns[w].map(sec).join(", ");
-  rows.push([`\`tactus warm\` -w 1, ${CFG.warmClips} clips × ${CFG.warmSec} s`, `${fps(1).toFixed(2)} files/s (median of ${CFG.warmRounds}: ${runsOf(1)} s)`, "wall time of the CLI process, start-up included; fresh cache each run"]);
-  rows.push([`\`tactus warm\` -w 2, same clips`, `${fps(2).toFixed(2)} files/s (median of ${CFG.warmRounds}: ${runsOf(2)} s)`, `speed-up w2/w1 = **${(fps(2) / fps(1)).toFixed(2)}×** (medians, runs alternated, ${os.cpus().length} cores)`]);
+  const occupancy = (w) => {
+    if (workerCores[w].length === 0) return "";
+    const cores = median(workerCores[w]);
+    const cpuPerFile = (cores * median(workerRuns[w])) / 1000 / CFG.warmClips;
+    return `; ${cores.toFixed(2)} cores busy (median), ${cpuPerFile.toFixed(2)} CPU-s per file`;
+  };
+  rows.push([`\`tactus warm\` -w 1, ${CFG.warmClips} clips × ${CFG.warmSec} s`, `${fps(1).toFixed(2)} files/s (median of ${CFG.warmRounds}: ${runsOf(1)} s)`, `wall time of the CLI process, start-up included; fresh cache each run${occupancy(1)}`]);
+  rows.push([`\`tactus warm\` -w 2, same clips`, `${fps(2).toFixed(2)} files/s (median of ${CFG.warmRounds}: ${runsOf(2)} s)`, `speed-up w2/w1 = **${(fps(2) / fps(1)).toFixed(2)}×** (medians, runs alternated, ${os.cpus().length} cores)${occupancy(2)}`]);
 
   // ------------------------------------------------------------ 4. peak RSS of one worker
   const rssCache = join(root, "rss-cache");

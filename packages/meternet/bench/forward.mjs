@@ -2,7 +2,7 @@
 // the reference recipe's defaults) on the active backend. Not a test: run
 //   pnpm --filter @tactus/meternet build && node packages/meternet/bench/forward.mjs
 // TACTUS_TF_BACKEND=cpu|wasm|node forces a backend; HIDDEN, BATCH and EPOCHS (default 2) change
-// the run. The last line is JSON ({ backend, inputLength, rows, hidden, batch, forwardMs,
+// the run; PROFILE=1 adds where one training step's time goes, per TF.js kernel (tf.profile). The last line is JSON ({ backend, inputLength, rows, hidden, batch, forwardMs,
 // epochSec }): `@tactus/bench` runs this script once per batch size in a fresh process.
 import { AdamW, createModel, createRng, disposeModel, initBackend, inputLayout, predict, standardise, trainStep } from "../dist/index.js";
 
@@ -50,6 +50,7 @@ for (let epoch = 0; epoch < EPOCHS; epoch++) {
   console.log(`epoch ${epoch + 1}: ${epochSec[epoch].toFixed(2)} s (${Math.ceil(TRAIN_ROWS / BATCH)} steps of ${BATCH}, last loss ${loss.toFixed(4)})`);
 }
 console.log(`training epoch ${TRAIN_ROWS}×${D} hidden ${HIDDEN} batch ${BATCH}: ${Math.min(...epochSec).toFixed(2)} s`);
+if (process.env.PROFILE) await profileStep();
 optimizer.dispose();
 disposeModel(model);
 console.log(`tensors left: ${tf.memory().numTensors}`);
@@ -60,4 +61,24 @@ console.log(
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/** Kernel time of one training step, by kernel (scopes such as gradient closures are not kernels: skipped, so nothing counts twice). */
+async function profileStep() {
+  const xb = tf.tensor2d(trainX.subarray(0, BATCH * D), [BATCH, D]);
+  const yb = tf.tensor2d(trainY.subarray(0, BATCH * 6), [BATCH, 6]);
+  const info = await tf.profile(() => {
+    const xs = standardise(model, xb);
+    trainStep(model, optimizer, xs, yb, { rng });
+    xs.dispose();
+  });
+  tf.dispose([xb, yb]);
+  const byKernel = new Map();
+  for (const k of info.kernels) {
+    if (!tf.getKernel(k.name, tf.getBackend())) continue;
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + k.kernelTimeMs);
+  }
+  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  console.log(`one step of ${BATCH} rows, kernel time ${total.toFixed(1)} ms (profiled, so slower than unprofiled): ${top.map(([k, ms]) => `${k} ${ms.toFixed(1)} ms (${((100 * ms) / total).toFixed(0)} %)`).join(", ")}`);
 }
