@@ -11,7 +11,6 @@ import { METER_CLASSES } from "@tactus/signals";
 import { describe, expect, it } from "vitest";
 import { MAIN, tactus as runTactus } from "./test-utils/cli.js";
 
-
 describe("training pipeline", () => {
   it("warm → extract → train → grid (resumed after SIGKILL) → eval → regression → dashboard", async () => {
     const root = mkdtempSync(join(tmpdir(), "tactus-pipeline-"));

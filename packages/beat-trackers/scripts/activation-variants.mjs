@@ -54,7 +54,8 @@ for (const durationSec of durations) {
       const clip = synthesizeClip(entry.spec);
       const detail = computeDspActivations(clip.samples, clip.sampleRate);
       const probability = detail.beat.map((b, t) => b + detail.downbeat[t]);
-      const downbeats = new Set(clip.downbeatsSec.map((t) => Math.round(t * 1000)));
+      const kept = { meter: entry.meterClass, probability, evidence: detail.evidence, fps: detail.fps, downbeatsSec: clip.downbeatsSec };
+      checkMirror(kept, detail.downbeat);
       for (const beat of clip.beats) {
         const centre = Math.round(beat.timeSec * detail.fps);
         let peak = -1;
@@ -63,9 +64,9 @@ for (const durationSec of durations) {
         }
         if (peak < 0) continue;
         rows.push(TERMS.map((k) => detail.evidence[k][peak]));
-        labels.push(downbeats.has(Math.round(beat.timeSec * 1000)) ? 1 : 0);
+        labels.push(beat.position === 1 ? 1 : 0);
       }
-      clips.push({ meter: entry.meterClass, probability, evidence: detail.evidence, fps: detail.fps, downbeatsSec: clip.downbeatsSec });
+      clips.push(kept);
     }
     corpora.push({ name: `seed ${seed}, ${durationSec} s`, clips });
     process.stderr.write(`\r${corpora.length}/${seeds.length * durations.length} corpora`);
@@ -136,17 +137,7 @@ function scoreDbn(clips, weights, spread) {
   const own = Object.fromEntries(DBN_FIXED_BAR_LENGTHS.map((n) => [n, []]));
   let right = 0;
   for (const clip of clips) {
-    const n = clip.probability.length;
-    const beat = new Float32Array(n);
-    const downbeat = new Float32Array(n);
-    for (let t = 0; t < n; t++) {
-      let z = w[0];
-      TERMS.forEach((k, i) => {
-        z += w[i + 1] * clip.evidence[k][t];
-      });
-      downbeat[t] = clip.probability[t] / (1 + Math.exp(-z));
-      beat[t] = clip.probability[t] - downbeat[t];
-    }
+    const { beat, downbeat } = recombine(clip, w);
     const result = runDbnVariants(widen(beat, downbeat, spread, clip.fps));
     if (result.dbn.beatsPerBar === clip.meter) right++;
     if (DBN_FIXED_BAR_LENGTHS.includes(clip.meter)) {
@@ -155,6 +146,36 @@ function scoreDbn(clips, weights, spread) {
     }
   }
   return { own, right };
+}
+
+/**
+ * Beat and downbeat activations from the onset probability and the downbeat evidence under
+ * weights `w` (bias first): computeDspActivations' last step, redone here so a variant does not
+ * recompute the spectra; {@link checkMirror} holds it to the package's own output.
+ */
+function recombine(clip, w) {
+  const n = clip.probability.length;
+  const beat = new Float32Array(n);
+  const downbeat = new Float32Array(n);
+  for (let t = 0; t < n; t++) {
+    let z = w[0];
+    TERMS.forEach((k, i) => {
+      z += w[i + 1] * clip.evidence[k][t];
+    });
+    downbeat[t] = clip.probability[t] / (1 + Math.exp(-z));
+    beat[t] = clip.probability[t] - downbeat[t];
+  }
+  return { beat, downbeat };
+}
+
+/** Throws when {@link recombine} with the current weights does not give the package's downbeat activation. */
+function checkMirror(clip, downbeat) {
+  const mirrored = recombine(clip, asVector(DSP_ACTIVATION_DEFAULTS.downbeatWeights)).downbeat;
+  for (let t = 0; t < downbeat.length; t++) {
+    if (Math.abs(mirrored[t] - downbeat[t]) > 1e-6) {
+      throw new Error(`recombine() no longer matches computeDspActivations at frame ${t} (${mirrored[t]} vs ${downbeat[t]}): update it`);
+    }
+  }
 }
 
 /** The activations with widened peaks, rescaled where beat + downbeat would exceed 0.95. */

@@ -72,8 +72,7 @@ export async function firstExisting(candidates: readonly string[]): Promise<stri
   return undefined;
 }
 
-/** A positive integer written in digits, small enough to be exact (no 1e21 meters). */
-/** `text` as a positive, exactly representable integer, or undefined. */
+/** `text` as a positive integer written in digits, small enough to be exact (no 1e21 meters), or undefined. */
 export function positiveInteger(text: string): number | undefined {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   return Number.isSafeInteger(value) && value > 0 ? value : undefined;
