@@ -18,7 +18,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { DSP_ACTIVATIONS } from "./activations.js";
-import { DBN_FIXED_BAR_LENGTHS, type DbnAllResult, dbnVariantName, runDbnVariants } from "./dbn-trackers.js";
+import { DBN_FIXED_BAR_LENGTHS, type DbnAllResult, type DbnFixedBarLength, dbnVariantName, runDbnVariants } from "./dbn-trackers.js";
 import { trackBeatsDp } from "./dp.js";
 import { beatFMeasure, downbeatFMeasure } from "./metrics.js";
 import { trackBeatsMultifeature } from "./multifeature.js";
@@ -78,7 +78,7 @@ describe("accuracy on the synthetic corpus", () => {
     expect(mean([...multifeature.values()])).toBeGreaterThanOrEqual(0.9);
   });
 
-  const ownDownbeatF = (n: number) => {
+  const ownDownbeatF = (n: DbnFixedBarLength) => {
     const scores = corpus
       .filter((c) => c.meter === n)
       .map((c) => downbeatFMeasure(c.clip.downbeatsSec, downbeatTimes(dbn.get(c.id)!.variants[dbnVariantName(n)])));
