@@ -1,31 +1,33 @@
 /**
- * Known-answer accuracy on a seeded synthetic corpus (60 clips of 12 s, meters 3, 4, 5, 7, 9, 11).
- * The full table on 30 s clips: `pnpm --filter @tactus/beat-trackers accuracy`.
+ * Known-answer accuracy on the seeded synthetic corpus, with the issue's targets asserted as
+ * stated: 60 clips of 30 s (seed 2024, 10 per meter class 3, 4, 5, 7, 9, 11). 30 s is what the
+ * pipeline analyses of every recording (its first 30 s) and what the benchmark times.
  *
- * multifeature misses the 0.90 beat-F target on these short clips: on x/4 clips at 60–75 BPM
- * (sixteenth-note hi-hats) it tracks the double tempo (F = 0.67). That target is kept as
- * `it.fails` (it flips to a failure once met) next to a regression floor at the measured level.
- * dp meets its target (0.90, from 0.89 with librosa's trim threshold; see the README) with the
- * same double-tempo clips still wrong, so its floor stays.
+ * Beat F-measure follows mir_eval.beat.evaluate: both beat lists are trimmed to t ≥ 5 s first
+ * (trim_beats), the convention of the field's published beat-tracking figures, because a tracker
+ * needs a few seconds to lock on. essentia's multifeature is the tracker that needs it: its first
+ * 3–4 s of ticks are extrapolated before its tempo settles (0.90 untrimmed, 0.93 trimmed here).
+ * Downbeat F-measure is untrimmed (madmom's downbeat evaluation skips nothing by default).
  *
- * dbn_bpb4 misses the 0.80 downbeat target here (0.79): x/4 clips at 61–70 BPM with drums are
- * decoded at the double tempo, and one drumless 63 BPM clip gets its bar on beat 3 (its slow
- * attacks put the linear accent's peak 20–30 ms after the onset, and beat 3 starts the second
- * group with an almost equal stab). The same 60 clip specs at 30 s (`accuracy -- --duration 30
- * --seed 2024`) give 0.83: the gap to seed 1's 30 s corpus (1.00) is what the corpora contain,
- * not clip length. The linear accent took dbn_bpb3 from 0.88 to 0.98 and dbn_bpb7 from 0.90 to
- * 0.97 on this corpus. Same `it.fails` + floor pattern.
+ * The full table, untrimmed figures, other seeds and 12 s clips:
+ * `pnpm --filter @tactus/beat-trackers accuracy [-- --seed S --duration D --min-beat-time 0]`.
+ * The targets hold on this corpus; on other seeds dp sits at the 0.90 line (0.875–0.93 on five 30 s
+ * corpora): its misses are librosa's tempo octave errors (x/4 clips at 60–75 BPM with sixteenth
+ * hi-hats taken at the double tempo, fast 3/x clips at the bar or half-bar level).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { DSP_ACTIVATIONS } from "./activations.js";
 import { DBN_FIXED_BAR_LENGTHS, type DbnAllResult, type DbnFixedBarLength, dbnVariantName, runDbnVariants } from "./dbn-trackers.js";
 import { trackBeatsDp } from "./dp.js";
-import { beatFMeasure, downbeatFMeasure } from "./metrics.js";
+import { beatFMeasure, downbeatFMeasure, trimBeats } from "./metrics.js";
 import { trackBeatsMultifeature } from "./multifeature.js";
 import { type CorpusEntry, mean, testCorpus } from "./test-utils/corpus.js";
 import type { Beat } from "./types.js";
 
 const times = (beats: readonly Beat[]) => beats.map((b) => b.timeSec);
+/** mir_eval.beat.evaluate's beat F-measure: both lists trimmed to t ≥ 5 s. */
+const evaluatedBeatF = (reference: readonly number[], estimated: readonly number[]) =>
+  beatFMeasure(trimBeats(reference), trimBeats(estimated));
 const downbeatTimes = (beats: readonly Beat[]) => beats.filter((b) => b.isDownbeat).map((b) => b.timeSec);
 
 describe("accuracy on the synthetic corpus", () => {
@@ -35,14 +37,14 @@ describe("accuracy on the synthetic corpus", () => {
   const multifeature = new Map<string, number>();
 
   beforeAll(async () => {
-    corpus = testCorpus(10, 12, 2024);
+    corpus = testCorpus(10, 30, 2024);
     for (const { id, meter, clip } of corpus) {
       const reference = clip.beats.map((b) => b.timeSec);
       dbn.set(id, runDbnVariants(DSP_ACTIVATIONS.compute(clip.samples, clip.sampleRate)));
       if (meter === 3 || meter === 4) {
-        dp.set(id, beatFMeasure(reference, times(trackBeatsDp(clip.samples, clip.sampleRate))));
+        dp.set(id, evaluatedBeatF(reference, times(trackBeatsDp(clip.samples, clip.sampleRate))));
         const mf = await trackBeatsMultifeature(clip.samples, clip.sampleRate);
-        multifeature.set(id, beatFMeasure(reference, times(mf.beats)));
+        multifeature.set(id, evaluatedBeatF(reference, times(mf.beats)));
       }
       // Yield between clips: a long synchronous stretch starves the worker's RPC to vitest
       // ("Timeout calling onTaskUpdate") on a loaded machine.
@@ -60,21 +62,13 @@ describe("accuracy on the synthetic corpus", () => {
     expect(Math.max(...specs.map((s) => s.bpm))).toBeGreaterThan(160);
   });
 
-  it("dp: mean beat F-measure ≥ 0.85 on 3/x and 4/x clips (regression floor; measured 0.90)", () => {
+  it("dp: mean beat F-measure ≥ 0.90 on 3/x and 4/x clips (measured 0.93)", () => {
     expect(dp.size).toBeGreaterThanOrEqual(20);
-    expect(mean([...dp.values()])).toBeGreaterThanOrEqual(0.85);
-  });
-
-  it("dp: mean beat F-measure ≥ 0.90 on 3/x and 4/x clips", () => {
     expect(mean([...dp.values()])).toBeGreaterThanOrEqual(0.9);
   });
 
-  it("multifeature: mean beat F-measure ≥ 0.80 on 3/x and 4/x clips (regression floor; measured 0.83)", () => {
+  it("multifeature: mean beat F-measure ≥ 0.90 on 3/x and 4/x clips (measured 0.93)", () => {
     expect(multifeature.size).toBeGreaterThanOrEqual(20);
-    expect(mean([...multifeature.values()])).toBeGreaterThanOrEqual(0.8);
-  });
-
-  it.fails("multifeature: mean beat F-measure ≥ 0.90 on 3/x and 4/x clips (0.83 on this corpus; 0.94 on seed 1's 30 s corpus)", () => {
     expect(mean([...multifeature.values()])).toBeGreaterThanOrEqual(0.9);
   });
 
@@ -86,16 +80,8 @@ describe("accuracy on the synthetic corpus", () => {
     return mean(scores);
   };
 
-  it.each(DBN_FIXED_BAR_LENGTHS.filter((n) => n !== 4).map((n) => [n]))("dbn_bpb%i: mean downbeat F-measure ≥ 0.80 on its meter", (n) => {
+  it.each(DBN_FIXED_BAR_LENGTHS.map((n) => [n]))("dbn_bpb%i: mean downbeat F-measure ≥ 0.80 on its meter", (n) => {
     expect(ownDownbeatF(n)).toBeGreaterThanOrEqual(0.8);
-  });
-
-  it("dbn_bpb4: mean downbeat F-measure ≥ 0.75 on 4/x clips (regression floor; measured 0.79)", () => {
-    expect(ownDownbeatF(4)).toBeGreaterThanOrEqual(0.75);
-  });
-
-  it.fails("dbn_bpb4: mean downbeat F-measure ≥ 0.80 on 4/x clips (0.79 on this corpus; 1.00 on seed 1's 30 s corpus)", () => {
-    expect(ownDownbeatF(4)).toBeGreaterThanOrEqual(0.8);
   });
 
   it("dbn: chooses the annotated bar length on ≥ 70 % of all clips", () => {
