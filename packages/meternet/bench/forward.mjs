@@ -2,8 +2,9 @@
 // the reference recipe's defaults) on the active backend. Not a test: run
 //   pnpm --filter @tactus/meternet build && node packages/meternet/bench/forward.mjs
 // TACTUS_TF_BACKEND=cpu|wasm|node forces a backend; HIDDEN, BATCH and EPOCHS (default 2) change
-// the run; PROFILE=1 adds where one training step's time goes, per TF.js kernel (tf.profile). The last line is JSON ({ backend, inputLength, rows, hidden, batch, forwardMs,
-// epochSec }): `@tactus/bench` runs this script once per batch size in a fresh process.
+// the run; PROFILE=1 adds where one training step's time goes, per TF.js kernel (tf.profile).
+// The last line is JSON ({ backend, inputLength, rows, hidden, batch, forwardMs, epochSec }):
+// `@tactus/bench` runs this script once per batch size in a fresh process.
 import { AdamW, createModel, createRng, disposeModel, initBackend, inputLayout, predict, standardise, trainStep } from "../dist/index.js";
 
 const HIDDEN = Number(process.env.HIDDEN ?? 640);
